@@ -1,0 +1,59 @@
+// Detects secrets written literally into user data. User data is readable by anyone who can
+// call ec2:DescribeInstanceAttribute and by every process on the host via IMDS, so secrets
+// must be fetched at boot (SSM/Secrets Manager) instead. References to shell variables or
+// command substitutions are not secrets and must not be reported.
+
+export interface SecretFinding {
+    kind: string;
+    /** What was found, never the secret itself. */
+    detail: string;
+}
+
+/** Keys that name where a secret lives (file, parameter name...) rather than holding it. */
+const NON_SECRET_KEY = /(file|path|param|parameter|name|arn|policy|length|ssm|prefix|dir|command|cmd|env|var|hash_algo|plugin)$/i;
+
+/** A value is a literal secret unless it is empty or refers to something else ($VAR, ${VAR}, $(cmd), `cmd`, {{template}}). */
+export function isLiteralValue(raw: string): boolean {
+    let v = raw.trim().replace(/[;,)]+$/, "");
+    v = v.replace(/^(["'])(.*)\1$/, "$2").trim();
+    if (v === "" || v === '""' || v === "''") {
+        return false;
+    }
+    if (/[$`]/.test(v) || v.startsWith("{{") || v.startsWith("%(") || v.startsWith("<") || v.startsWith("/")) {
+        return false;
+    }
+    // `password=` followed directly by another option, e.g. `--password= --user`, is not a value.
+    return !v.startsWith("-");
+}
+
+export function findSecrets(texts: string[]): SecretFinding[] {
+    const found = new Map<string, SecretFinding>();
+    const add = (f: SecretFinding) => found.set(`${f.kind}:${f.detail}`, f);
+    for (const text of texts) {
+        if (/-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(text)) {
+            add({ kind: "private key", detail: "a PEM private key" });
+        }
+        if (/\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(text)) {
+            add({ kind: "AWS access key", detail: "an AWS access key id" });
+        }
+        for (const m of text.matchAll(/\b(DD_API_KEY|DD_APP_KEY|api_key|app_key)\b\s*[:=]\s*["']?([0-9a-f]{32}|[0-9a-f]{40})\b/gi)) {
+            add({ kind: "Datadog key", detail: `a literal Datadog key in ${m[1]}` });
+        }
+        for (const m of text.matchAll(/IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY\s+(['"])(.*?)\1/gi)) {
+            if (isLiteralValue(m[2])) {
+                add({ kind: "password", detail: "a literal password in `IDENTIFIED BY '...'`" });
+            }
+        }
+        // KEY=value / KEY: value / key = value (cnf) where the key names a password or secret.
+        for (const m of text.matchAll(/(?<![$\w{])([A-Za-z_][\w.-]*?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi)) {
+            const key = m[1].replace(/^-+/, "");
+            if (NON_SECRET_KEY.test(key) || /^(validate_password|password_history|password_reuse|password_require)/i.test(key)) {
+                continue;
+            }
+            if (isLiteralValue(m[2])) {
+                add({ kind: "password", detail: `a literal value for ${key}` });
+            }
+        }
+    }
+    return [...found.values()];
+}

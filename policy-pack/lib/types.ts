@@ -1,0 +1,16 @@
+// Resource type tokens the pack inspects (strings, so the pack needs no provider SDKs).
+export const EC2_INSTANCE = "aws:ec2/instance:Instance";
+export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
+export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
+export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";
+export const SECURITY_GROUP_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule";
+export const SECURITY_GROUP_INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+export const EBS_VOLUME = "aws:ebs/volume:Volume";
+export const RDS_INSTANCE = "aws:rds/instance:Instance";
+export const RDS_CLUSTER = "aws:rds/cluster:Cluster";
+export const RDS_CLUSTER_INSTANCE = "aws:rds/clusterInstance:ClusterInstance";
+export const TLS_PRIVATE_KEY = "tls:index/privateKey:PrivateKey";
+export const TLS_SELF_SIGNED_CERT = "tls:index/selfSignedCert:SelfSignedCert";
+export const TLS_LOCALLY_SIGNED_CERT = "tls:index/locallySignedCert:LocallySignedCert";
+export const DATADOG_MONITOR = "datadog:index/monitor:Monitor";

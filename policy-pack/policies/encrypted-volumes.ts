@@ -1,0 +1,45 @@
+// Hardening: EBS volumes hold the database files and TLS keys; unencrypted volumes and
+// snapshots leak them to anyone who can copy a snapshot.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policySchema } from "../lib/configSchema";
+import { arr, bool, obj } from "../lib/props";
+import { EBS_VOLUME, EC2_INSTANCE, LAUNCH_TEMPLATE } from "../lib/types";
+
+/** Absent means the AWS default (unencrypted); a value we cannot read as a boolean is unknown, not a finding. */
+function notEncrypted(value: unknown): boolean {
+    return value === undefined || bool(value) === false;
+}
+
+export const encryptedVolumes: ResourceValidationPolicy = {
+    name: "encrypted-volumes",
+    description: "EBS volumes (instance root and data volumes, standalone volumes) must be encrypted.",
+    enforcementLevel: "advisory",
+    configSchema: policySchema({}),
+    validateResource: (args, reportViolation) => {
+        const p = args.props;
+        if (args.type === EC2_INSTANCE) {
+            const root = obj(p.rootBlockDevice);
+            // No rootBlockDevice at all means AWS's default: an unencrypted root volume.
+            if (p.rootBlockDevice === undefined || (root && notEncrypted(root.encrypted))) {
+                reportViolation(`${args.name}: the root volume is not encrypted. Set \`rootBlockDevice: { encrypted: true }\`; the webstack program encrypts every server's root volume.`);
+            }
+            (arr(p.ebsBlockDevices) ?? []).forEach((d, i) => {
+                const dev = obj(d);
+                if (dev && notEncrypted(dev.encrypted)) {
+                    reportViolation(`${args.name}: ebsBlockDevices[${i}] (${String(dev.deviceName ?? "?")}) is not encrypted. Set \`encrypted: true\` on it.`);
+                }
+            });
+        } else if (args.type === LAUNCH_TEMPLATE) {
+            (arr(p.blockDeviceMappings) ?? []).forEach((m, i) => {
+                const ebs = obj(obj(m)?.ebs);
+                if (ebs && notEncrypted(ebs.encrypted)) {
+                    reportViolation(`${args.name}: blockDeviceMappings[${i}].ebs is not encrypted. Set \`ebs: { encrypted: "true" }\`.`);
+                }
+            });
+        } else if (args.type === EBS_VOLUME) {
+            if (notEncrypted(p.encrypted)) {
+                reportViolation(`${args.name}: EBS volume is not encrypted. Set \`encrypted: true\` on the aws.ebs.Volume.`);
+            }
+        }
+    },
+};

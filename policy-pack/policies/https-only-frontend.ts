@@ -1,0 +1,131 @@
+// Reference design control: www is served over HTTPS only — modern TLS at the frontend,
+// plain HTTP redirected, and HSTS so browsers never fall back to HTTP.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policySchema, withDefaults } from "../lib/configSchema";
+import { directives, HaproxyConfig, HaproxySection, parseHaproxyConfig, proxyMode, tlsFrontends } from "../lib/haproxy";
+import { str } from "../lib/props";
+import { LISTENER_TYPES } from "../lib/types";
+import { fileContent, isServerType, readUserData } from "../lib/userData";
+
+const schema = policySchema({
+    minHstsMaxAgeSeconds: {
+        type: "integer",
+        minimum: 0,
+        default: 15552000,
+        description: "Minimum Strict-Transport-Security max-age in seconds (default 180 days).",
+    },
+});
+
+interface Config {
+    minHstsMaxAgeSeconds: number;
+}
+
+const GOOD_MIN_VERSIONS = ["TLSv1.2", "TLSv1.3"];
+
+/** ELB security policies that only allow TLS 1.2+: the "-1-2-" and "-1-3-" families. */
+export function isModernElbPolicy(policy: string): boolean {
+    return /(^|-)1-[23](-|$)/.test(policy);
+}
+
+/** ssl-min-ver from a bind line or the global ssl-default-bind-options; force-tlsv12/13 also pin the version. */
+function minTlsOk(bind: string[], cfg: HaproxyConfig): boolean {
+    const globalOpts = directives(cfg.global, "ssl-default-bind-options").flatMap(l => l.slice(1));
+    const opts = [...globalOpts, ...bind];
+    let minVer: string | undefined;
+    let forced = false;
+    for (let i = 0; i < opts.length; i++) {
+        if (opts[i] === "ssl-min-ver") {
+            minVer = opts[i + 1];
+        } else if (opts[i] === "force-tlsv12" || opts[i] === "force-tlsv13") {
+            forced = true;
+        }
+    }
+    return forced || (minVer !== undefined && GOOD_MIN_VERSIONS.includes(minVer));
+}
+
+function redirectsToHttps(section: HaproxySection): boolean {
+    return section.lines.some(l =>
+        (l[0] === "http-request" && l[1] === "redirect" && l[2] === "scheme" && l[3] === "https") ||
+        (l[0] === "redirect" && l[1] === "scheme" && l[2] === "https"));
+}
+
+/** The largest HSTS max-age set anywhere (frontend, backend or defaults), or undefined. */
+function hstsMaxAge(cfg: HaproxyConfig): number | undefined {
+    let best: number | undefined;
+    for (const s of cfg.sections) {
+        for (const l of s.lines) {
+            if (l[0] === "http-response" && (l[1] === "set-header" || l[1] === "add-header") && l[2]?.toLowerCase() === "strict-transport-security") {
+                const m = /max-age=(\d+)/i.exec(l.slice(3).join(" "));
+                if (m) {
+                    best = Math.max(best ?? 0, Number(m[1]));
+                }
+            }
+        }
+    }
+    return best;
+}
+
+export function haproxyHttpsProblems(cfgText: string, minHsts: number): string[] {
+    const cfg = parseHaproxyConfig(cfgText);
+    const problems: string[] = [];
+    const tls = tlsFrontends(cfg);
+    for (const f of tls) {
+        for (const bind of directives(f, "bind").filter(b => b.includes("ssl"))) {
+            if (!minTlsOk(bind, cfg)) {
+                problems.push(`frontend ${f.name} binds ${bind[1]} without \`ssl-min-ver TLSv1.2\` (add it to the bind line or to \`ssl-default-bind-options\` in global)`);
+            }
+        }
+    }
+    // Plain-HTTP frontends in http mode must only redirect to HTTPS.
+    for (const s of cfg.sections.filter(x => (x.kind === "frontend" || x.kind === "listen") && proxyMode(x) === "http")) {
+        const plainBinds = directives(s, "bind").filter(b => !b.includes("ssl"));
+        if (plainBinds.length > 0 && !redirectsToHttps(s)) {
+            problems.push(`frontend ${s.name} accepts plain HTTP on ${plainBinds.map(b => b[1]).join(", ")} without \`http-request redirect scheme https\``);
+        }
+    }
+    if (tls.some(f => proxyMode(f) === "http")) {
+        const maxAge = hstsMaxAge(cfg);
+        if (maxAge === undefined) {
+            problems.push(`no \`http-response set-header Strict-Transport-Security "max-age=${minHsts}"\` (HSTS) is set`);
+        } else if (maxAge < minHsts) {
+            problems.push(`HSTS max-age=${maxAge} is below the minimum ${minHsts}`);
+        }
+    }
+    return problems;
+}
+
+export const httpsOnlyFrontend: ResourceValidationPolicy = {
+    name: "https-only-frontend",
+    description: "The public frontend must serve HTTPS only: TLS 1.2+, HTTP redirected to HTTPS, HSTS set.",
+    enforcementLevel: "advisory",
+    configSchema: schema,
+    validateResource: (args, reportViolation) => {
+        const cfg = withDefaults<Config>(schema, args.getConfig());
+        if (isServerType(args.type)) {
+            const ud = readUserData(args.props);
+            const text = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
+            if (!text) {
+                return;
+            }
+            const problems = haproxyHttpsProblems(text, cfg.minHstsMaxAgeSeconds);
+            if (problems.length > 0) {
+                reportViolation(
+                    `${args.name}: /etc/haproxy/haproxy.cfg does not enforce HTTPS-only: ${problems.join("; ")}. ` +
+                    `The webstack load balancer renderer sets these by default; for other configs add the directives named.`,
+                );
+            }
+            return;
+        }
+        if (LISTENER_TYPES.includes(args.type)) {
+            const protocol = str(args.props.protocol)?.toUpperCase();
+            const policy = str(args.props.sslPolicy);
+            // An absent sslPolicy gets AWS's current default (ELBSecurityPolicy-TLS13-1-2-2021-06).
+            if ((protocol === "HTTPS" || protocol === "TLS") && policy !== undefined && !isModernElbPolicy(policy)) {
+                reportViolation(
+                    `${args.name}: ${protocol} listener uses sslPolicy ${policy}, which still allows TLS 1.0/1.1. ` +
+                    `Set \`sslPolicy\` to "ELBSecurityPolicy-TLS13-1-2-2021-06" (or another TLS 1.2+ policy).`,
+                );
+            }
+        }
+    },
+};

@@ -1,0 +1,110 @@
+// Documented weakness #1: TLS ends at the load balancer and the hop to the backends is
+// plaintext, so anyone inside the network can read or alter traffic.
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import { policySchema } from "../lib/configSchema";
+import { parseHaproxyConfig, serverTlsSettings, tlsFrontends } from "../lib/haproxy";
+import { arr, obj, str } from "../lib/props";
+import { LISTENER_TYPES, TARGET_GROUP_TYPES } from "../lib/types";
+import { fileContent, isServerType, readUserData } from "../lib/userData";
+
+const schema = policySchema({});
+
+const PLAINTEXT_TARGET_PROTOCOLS = ["HTTP", "TCP"];
+
+/** haproxy on a server terminates TLS and talks plaintext (or unverified TLS) to a backend. */
+function checkHaproxy(r: PolicyResource, report: (m: string, urn?: string) => void): void {
+    const ud = readUserData(r.props);
+    const cfgText = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
+    if (!cfgText) {
+        return;
+    }
+    const cfg = parseHaproxyConfig(cfgText);
+    const frontends = tlsFrontends(cfg);
+    if (frontends.length === 0) {
+        return;
+    }
+    const bad = serverTlsSettings(cfg).filter(s => !s.ssl || s.verify !== "required");
+    if (bad.length === 0) {
+        return;
+    }
+    const detail = bad
+        .map(s => `${s.backend}/${s.server} (${s.address}): ${!s.ssl ? "no `ssl`" : s.verify === "none" ? "`verify none`" : "no `verify required`"}`)
+        .join("; ");
+    report(
+        `${r.name}: haproxy terminates TLS on frontend ${frontends.map(f => f.name).join(", ")} but forwards to backends without verified TLS — ${detail}. ` +
+        `For the webstack program set webstack:backendHop to "tls"; otherwise add \`ssl verify required ca-file <internal CA>\` to each \`server\` line ` +
+        `(or to \`default-server\`) in /etc/haproxy/haproxy.cfg.`,
+        r.urn,
+    );
+}
+
+/** Target group ARNs a listener forwards to (simple forward and weighted forward blocks). */
+function forwardedArns(listener: PolicyResource): string[] {
+    const arns: string[] = [];
+    for (const action of arr(listener.props.defaultActions) ?? []) {
+        const a = obj(action);
+        if (!a || str(a.type) !== "forward") {
+            continue;
+        }
+        const single = str(a.targetGroupArn);
+        if (single) {
+            arns.push(single);
+        }
+        for (const tg of arr(obj(a.forward)?.targetGroups) ?? []) {
+            const arn = str(obj(tg)?.arn);
+            if (arn) {
+                arns.push(arn);
+            }
+        }
+    }
+    return arns;
+}
+
+function checkListener(listener: PolicyResource, targetGroups: PolicyResource[], report: (m: string, urn?: string) => void): void {
+    const protocol = str(listener.props.protocol)?.toUpperCase();
+    if (protocol === "HTTPS" || protocol === "TLS") {
+        for (const arn of forwardedArns(listener)) {
+            const tg = targetGroups.find(t => str(t.props.arn) === arn || t.urn === arn || str(t.props.id) === arn);
+            const tgProtocol = str(tg?.props.protocol)?.toUpperCase();
+            if (tg && tgProtocol && PLAINTEXT_TARGET_PROTOCOLS.includes(tgProtocol)) {
+                report(
+                    `${listener.name}: ${protocol} listener forwards to target group ${tg.name} over ${tgProtocol}, so traffic to the targets is plaintext. ` +
+                    `For the webstack program set webstack:backendHop to "tls"; otherwise set the target group's \`protocol\` to ${protocol === "TLS" ? "\"TLS\"" : "\"HTTPS\""}.`,
+                    listener.urn,
+                );
+            }
+        }
+        return;
+    }
+    if (protocol === "HTTP") {
+        const actions = arr(listener.props.defaultActions);
+        if (!actions) {
+            return; // unknown during preview
+        }
+        const redirectsToHttps = actions.some(a => str(obj(a)?.type) === "redirect" && str(obj(obj(a)?.redirect)?.protocol)?.toUpperCase() === "HTTPS");
+        if (!redirectsToHttps) {
+            report(
+                `${listener.name}: HTTP listener serves traffic in plaintext instead of redirecting to HTTPS. ` +
+                `Set its \`defaultActions\` to [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }].`,
+                listener.urn,
+            );
+        }
+    }
+}
+
+export const noPlaintextBackendTraffic: StackValidationPolicy = {
+    name: "no-plaintext-backend-traffic",
+    description: "TLS must not end at the load balancer with a plaintext or unverified hop to the backends.",
+    enforcementLevel: "advisory",
+    configSchema: schema,
+    validateStack: (args, reportViolation) => {
+        const targetGroups = args.resources.filter(r => TARGET_GROUP_TYPES.includes(r.type));
+        for (const r of args.resources) {
+            if (isServerType(r.type)) {
+                checkHaproxy(r, reportViolation);
+            } else if (LISTENER_TYPES.includes(r.type)) {
+                checkListener(r, targetGroups, reportViolation);
+            }
+        }
+    },
+};

@@ -1,0 +1,38 @@
+// Hardening: a database must not have a public address; only the app tier talks to it.
+import { ResourceValidationPolicy } from "@pulumi/policy";
+import { policySchema } from "../lib/configSchema";
+import { arr, bool, obj } from "../lib/props";
+import { serverRoles } from "../lib/serverRoles";
+import { EC2_INSTANCE, LAUNCH_TEMPLATE, RDS_INSTANCE } from "../lib/types";
+import { readUserData } from "../lib/userData";
+
+export const noPublicDatabase: ResourceValidationPolicy = {
+    name: "no-public-database",
+    description: "Databases (RDS or MySQL/MariaDB on EC2) must not be publicly addressable.",
+    enforcementLevel: "advisory",
+    configSchema: policySchema({}),
+    validateResource: (args, reportViolation) => {
+        if (args.type === RDS_INSTANCE) {
+            if (bool(args.props.publiclyAccessible) === true) {
+                reportViolation(`${args.name}: RDS instance is publicly accessible. Set \`publiclyAccessible: false\`; the webstack program keeps the database in private subnets.`);
+            }
+            return;
+        }
+        if (args.type !== EC2_INSTANCE && args.type !== LAUNCH_TEMPLATE) {
+            return;
+        }
+        const ud = readUserData(args.props);
+        if (!ud || !serverRoles(ud).database) {
+            return;
+        }
+        const publicIp = args.type === EC2_INSTANCE
+            ? bool(args.props.associatePublicIpAddress) === true
+            : (arr(args.props.networkInterfaces) ?? []).some(n => bool(obj(n)?.associatePublicIpAddress) === true);
+        if (publicIp) {
+            reportViolation(
+                `${args.name}: runs MySQL/MariaDB (from its user data) and gets a public IP address. Set \`associatePublicIpAddress: false\` ` +
+                `and place it in a private subnet; for the webstack program set webstack:database.placement to "dedicated" or "rds".`,
+            );
+        }
+    },
+};
