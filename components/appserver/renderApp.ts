@@ -1,0 +1,151 @@
+export interface AppSpec {
+    /** Name the page reports as "served by". */
+    serverName: string;
+    appPort: number;
+    database: {
+        writerHost: string;
+        readerHost: string;
+        port: number;
+        name: string;
+        user: string;
+        /** File the boot script fills from the secret store; never the password itself. */
+        passwordFile: string;
+        /** CA bundle that verifies the database's certificate. */
+        caPath: string;
+    };
+}
+
+export const APP_DIR = "/opt/webstack/app";
+export const APP_ENV_FILE = "/etc/webstack/app.env";
+export const APP_UNIT_NAME = "webstack-app.service";
+
+/**
+ * The sample application: /healthz for the load balancer (it must not depend on the
+ * database, or a database outage would take every backend out of rotation) and / that
+ * says which server answered and whether the writer and the reader answer.
+ * Python's standard library plus PyMySQL, both Ubuntu packages: nothing fetched at boot.
+ */
+export function renderAppSource(): string {
+    return `#!/usr/bin/env python3
+# Rendered by webstack (renderAppSource).
+import html
+import json
+import os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pymysql
+
+SERVER_NAME = os.environ["WEBSTACK_SERVER_NAME"]
+
+
+def read_password():
+    with open(os.environ["WEBSTACK_DB_PASSWORD_FILE"], encoding="utf-8") as f:
+        return f.read().strip()
+
+
+def probe(host, write):
+    """Connects over verified TLS; on the writer also proves it accepts a write."""
+    try:
+        conn = pymysql.connect(
+            host=host,
+            port=int(os.environ["WEBSTACK_DB_PORT"]),
+            user=os.environ["WEBSTACK_DB_USER"],
+            password=read_password(),
+            database=os.environ["WEBSTACK_DB_NAME"],
+            ssl={"ca": os.environ["WEBSTACK_DB_CA"]},
+            ssl_verify_cert=True,
+            ssl_verify_identity=True,
+            connect_timeout=2,
+            read_timeout=2,
+            write_timeout=2,
+        )
+        try:
+            with conn.cursor() as cur:
+                if write:
+                    cur.execute("CREATE TABLE IF NOT EXISTS visits (id BIGINT AUTO_INCREMENT PRIMARY KEY, server VARCHAR(64) NOT NULL, at TIMESTAMP DEFAULT CURRENT_TIMESTAMP)")
+                    cur.execute("INSERT INTO visits (server) VALUES (%s)", (SERVER_NAME,))
+                    conn.commit()
+                cur.execute("SELECT @@hostname, @@read_only")
+                hostname, read_only = cur.fetchone()
+            return {"ok": True, "host": hostname, "read_only": bool(read_only)}
+        finally:
+            conn.close()
+    except Exception as error:  # the page reports any failure instead of failing itself
+        return {"ok": False, "error": str(error)}
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _send(self, status, content_type, body):
+        data = body.encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("X-Served-By", SERVER_NAME)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        if self.path == "/healthz":
+            self._send(200, "text/plain", "ok\\n")
+        elif self.path == "/db.json":
+            report = {
+                "server": SERVER_NAME,
+                "writer": probe(os.environ["WEBSTACK_DB_WRITER"], write=True),
+                "reader": probe(os.environ["WEBSTACK_DB_READER"], write=False),
+            }
+            self._send(200, "application/json", json.dumps(report))
+        elif self.path == "/":
+            self._send(200, "text/html", "<!doctype html><title>webstack</title><p>Served by <b>%s</b></p>\\n" % html.escape(SERVER_NAME))
+        else:
+            self._send(404, "text/plain", "not found\\n")
+
+    def log_message(self, fmt, *args):
+        pass  # nginx logs every request already
+
+
+if __name__ == "__main__":
+    ThreadingHTTPServer(("127.0.0.1", int(os.environ["WEBSTACK_APP_PORT"])), Handler).serve_forever()
+`;
+}
+
+/** Environment of the app's systemd unit: where things are, never a secret. */
+export function renderAppEnvironment(spec: AppSpec): string {
+    const db = spec.database;
+    return [
+        `WEBSTACK_SERVER_NAME=${spec.serverName}`,
+        `WEBSTACK_APP_PORT=${spec.appPort}`,
+        `WEBSTACK_DB_WRITER=${db.writerHost}`,
+        `WEBSTACK_DB_READER=${db.readerHost}`,
+        `WEBSTACK_DB_PORT=${db.port}`,
+        `WEBSTACK_DB_NAME=${db.name}`,
+        `WEBSTACK_DB_USER=${db.user}`,
+        `WEBSTACK_DB_PASSWORD_FILE=${db.passwordFile}`,
+        `WEBSTACK_DB_CA=${db.caPath}`,
+        "",
+    ].join("\n");
+}
+
+export function renderAppUnit(): string {
+    return `# Rendered by webstack (renderAppUnit).
+[Unit]
+Description=webstack sample application
+After=network-online.target
+Wants=network-online.target
+
+[Service]
+EnvironmentFile=${APP_ENV_FILE}
+ExecStart=/usr/bin/python3 ${APP_DIR}/app.py
+User=webstack-app
+Group=webstack-app
+Restart=on-failure
+NoNewPrivileges=true
+ProtectSystem=strict
+ProtectHome=true
+PrivateTmp=true
+
+[Install]
+WantedBy=multi-user.target
+`;
+}

@@ -1,0 +1,50 @@
+export interface HostFirewallRule {
+    /** Why the port is open; rendered as a comment beside the rule. */
+    description: string;
+    port: number;
+    /** IPv4 addresses or CIDRs allowed to connect. */
+    sources: string[];
+}
+
+export interface HostFirewallSpec {
+    serverName: string;
+    rules: HostFirewallRule[];
+}
+
+export const HOST_FIREWALL_PATH = "/etc/nftables.conf";
+
+/**
+ * nftables ruleset mirroring the server's security group inside the host: defence in
+ * depth if a security group is ever widened by hand. Inbound is denied by default;
+ * loopback, established flows and ICMP errors/echo are let through; each rule opens one
+ * TCP port to the listed sources only. Outbound stays open (packages, the secret store,
+ * Datadog); the security group limits it.
+ */
+export function renderHostFirewall(spec: HostFirewallSpec): string {
+    const rules = spec.rules
+        .filter((rule) => rule.sources.length > 0)
+        .map((rule) => `        ip saddr { ${rule.sources.join(", ")} } tcp dport ${rule.port} accept comment "${rule.description.replace(/"/g, "'")}"`);
+    return `#!/usr/sbin/nft -f
+# Rendered by webstack (renderHostFirewall) for ${spec.serverName}.
+flush ruleset
+
+table inet webstack {
+    chain input {
+        type filter hook input priority filter; policy drop;
+        iif "lo" accept
+        ct state established,related accept
+        ct state invalid drop
+        ip protocol icmp icmp type { echo-request, destination-unreachable, time-exceeded } accept
+${rules.join("\n")}
+    }
+
+    chain forward {
+        type filter hook forward priority filter; policy drop;
+    }
+
+    chain output {
+        type filter hook output priority filter; policy accept;
+    }
+}
+`;
+}

@@ -1,0 +1,127 @@
+import { MonitoringConfig } from "../../config/schema";
+
+export interface MonitorSpec {
+    /** Resource name suffix and stable identifier (web-qps-spike). */
+    key: string;
+    name: string;
+    query: string;
+    message: string;
+    critical: number;
+    warning?: number;
+    /** Alert when the metric stops arriving: for traffic that must never stop. */
+    notifyNoData: boolean;
+    type: "query alert" | "service check";
+}
+
+export interface MonitorFacts {
+    stack: string;
+    /** Number of app servers behind the load balancer. */
+    appServerCount: number;
+    /** rds: replication lag comes from CloudWatch; self-managed: from the agent's MySQL check. */
+    managedDatabase: boolean;
+    config: MonitoringConfig;
+}
+
+/** The metric the web QPS monitors and the policy pack look for. */
+export const WEB_QPS_METRIC = "haproxy.frontend.http.requests.count";
+
+/**
+ * The stack's monitors as plain data: web QPS (spike and drop to zero, the reference
+ * design's explicit ask), 5xx ratio, backend response time, a backend down, replication
+ * lag / replica stopped, and certificate expiry.
+ */
+export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
+    const c = facts.config;
+    const scope = `env:${facts.stack},service:webstack`;
+    const notify = c.notify ? `\n\nNotify: ${c.notify}` : "";
+    const qps = `sum:${WEB_QPS_METRIC}{${scope},proxy:https-in}.as_rate()`;
+    const specs: MonitorSpec[] = [
+        {
+            key: "web-qps-spike",
+            name: `[webstack ${facts.stack}] Web QPS spike on the load balancer`,
+            query: `avg(last_5m):${qps} > ${c.qpsSpikeThreshold}`,
+            message: `Requests per second on the HTTPS frontend are above ${c.qpsSpikeThreshold}. Check for a traffic surge or abuse; scale appServerCount if it is real.${notify}`,
+            critical: c.qpsSpikeThreshold,
+            warning: c.qpsSpikeThreshold * 0.8,
+            notifyNoData: false,
+            type: "query alert",
+        },
+        {
+            key: "web-qps-drop",
+            name: `[webstack ${facts.stack}] Web QPS dropped to zero`,
+            query: `avg(last_10m):${qps} < ${c.qpsFloor}`,
+            message: `Requests per second on the HTTPS frontend fell below ${c.qpsFloor}: the site may be unreachable (DNS, load balancer, firewall).${notify}`,
+            critical: c.qpsFloor,
+            notifyNoData: true,
+            type: "query alert",
+        },
+        {
+            key: "http-5xx-ratio",
+            name: `[webstack ${facts.stack}] 5xx ratio on the load balancer`,
+            query: `sum(last_5m):sum:haproxy.frontend.http.responses.count{${scope},proxy:https-in,code:5xx}.as_count() / sum:haproxy.frontend.http.responses.count{${scope},proxy:https-in}.as_count() * 100 > ${c.errorRatePercent}`,
+            message: `More than ${c.errorRatePercent}% of responses are 5xx.${notify}`,
+            critical: c.errorRatePercent,
+            notifyNoData: false,
+            type: "query alert",
+        },
+        {
+            key: "backend-response-time",
+            name: `[webstack ${facts.stack}] Backend response time`,
+            query: `avg(last_5m):avg:haproxy.backend.response.time.average.seconds{${scope},proxy:app-servers} * 1000 > ${c.responseTimeMs}`,
+            message: `Average backend response time is above ${c.responseTimeMs} ms.${notify}`,
+            critical: c.responseTimeMs,
+            notifyNoData: false,
+            type: "query alert",
+        },
+        {
+            key: "backend-server-down",
+            name: `[webstack ${facts.stack}] An app server is out of rotation`,
+            query: `max(last_5m):min:haproxy.backend.active.servers{${scope},proxy:app-servers} < ${facts.appServerCount}`,
+            message: `Fewer than ${facts.appServerCount} app servers pass the load balancer's health check.${notify}`,
+            critical: facts.appServerCount,
+            notifyNoData: true,
+            type: "query alert",
+        },
+        facts.managedDatabase
+            ? {
+                  key: "replication-lag",
+                  name: `[webstack ${facts.stack}] RDS replica lag`,
+                  query: `max(last_5m):max:aws.rds.replica_lag{env:${facts.stack}} > ${c.replicationLagSeconds}`,
+                  message: `The RDS read replica is more than ${c.replicationLagSeconds}s behind the writer.${notify}`,
+                  critical: c.replicationLagSeconds,
+                  notifyNoData: false,
+                  type: "query alert",
+              }
+            : {
+                  key: "replication-lag",
+                  name: `[webstack ${facts.stack}] MySQL replication lag`,
+                  query: `max(last_5m):max:mysql.replication.seconds_behind_source{${scope}} > ${c.replicationLagSeconds}`,
+                  message: `The replica is more than ${c.replicationLagSeconds}s behind the primary.${notify}`,
+                  critical: c.replicationLagSeconds,
+                  // A stopped replica stops reporting lag: no data is an alert too.
+                  notifyNoData: true,
+                  type: "query alert",
+              },
+        {
+            key: "certificate-expiry",
+            name: `[webstack ${facts.stack}] TLS certificate expires soon`,
+            query: `min(last_1h):min:tls.days_left{${scope}} < ${c.certificateExpiryDays}`,
+            message: `The certificate served on 443 expires in fewer than ${c.certificateExpiryDays} days. Run pulumi up (generated certificates renew early) or renew the provided one.${notify}`,
+            critical: c.certificateExpiryDays,
+            notifyNoData: false,
+            type: "query alert",
+        },
+    ];
+    if (!facts.managedDatabase) {
+        specs.push({
+            key: "replica-stopped",
+            name: `[webstack ${facts.stack}] MySQL replica stopped`,
+            query: `"mysql.replication.replica_running".over("${scope}").by("host").last(2).count_by_status()`,
+            message: `Replication is not running on the replica.${notify}`,
+            critical: 1,
+            notifyNoData: true,
+            type: "service check",
+        });
+    }
+    return specs;
+}

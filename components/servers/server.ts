@@ -1,0 +1,91 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** Public SSM parameter Canonical keeps pointed at the current Ubuntu 24.04 LTS AMI. */
+export const UBUNTU_AMI_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+
+export interface ServerArgs {
+    readonly instanceType: string;
+    readonly amiId: pulumi.Input<string>;
+    readonly subnetId: pulumi.Input<string>;
+    /** Fixed private address (see hostAddress): peers' files name it before it exists. */
+    readonly privateIp: string;
+    readonly securityGroupIds: pulumi.Input<string>[];
+    /** cloud-init document from renderCloudInit; must not contain secrets. */
+    readonly userData: pulumi.Input<string>;
+    /** ARNs of the SSM parameters this server may read at boot, and nothing else. */
+    readonly secretParameterArns: pulumi.Input<string>[];
+    /** Private zone and the name to register there. */
+    readonly privateZoneId: pulumi.Input<string>;
+    readonly fqdn: string;
+    /** Give the server an Elastic IP (the load balancer). */
+    readonly publicAddress: boolean;
+    readonly rootVolumeGb?: number;
+}
+
+/**
+ * One EC2 server: its own instance role (SSM Session Manager for administration, read
+ * access to its own secrets only), IMDSv2 required, an encrypted root volume, a fixed
+ * private address with a private DNS name, and an Elastic IP when it faces clients.
+ */
+export class Server extends pulumi.ComponentResource {
+    readonly instanceId: pulumi.Output<string>;
+    readonly privateIp: pulumi.Output<string>;
+    readonly publicIp?: pulumi.Output<string>;
+    readonly publicDns?: pulumi.Output<string>;
+
+    constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:servers:Server", name, {}, opts);
+        const parent = { parent: this };
+
+        const role = new aws.iam.Role(
+            `${name}-role`,
+            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+            parent,
+        );
+        new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, parent);
+        new aws.iam.RolePolicy(
+            `${name}-secrets`,
+            {
+                role: role.name,
+                policy: pulumi.output(args.secretParameterArns).apply((arns) =>
+                    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: arns }] }),
+                ),
+            },
+            parent,
+        );
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+
+        const instance = new aws.ec2.Instance(
+            `${name}`,
+            {
+                ami: args.amiId,
+                instanceType: args.instanceType,
+                subnetId: args.subnetId,
+                privateIp: args.privateIp,
+                vpcSecurityGroupIds: args.securityGroupIds,
+                iamInstanceProfile: profile.name,
+                associatePublicIpAddress: false,
+                userData: args.userData,
+                // A changed config means a rebuilt server, never a half-applied one.
+                userDataReplaceOnChange: true,
+                metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
+                rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeGb ?? 20, deleteOnTermination: true },
+                monitoring: true,
+                tags: { Name: name },
+            },
+            { ...parent, ignoreChanges: ["ami"] },
+        );
+        this.instanceId = instance.id;
+        this.privateIp = instance.privateIp;
+
+        new aws.route53.Record(`${name}-dns`, { zoneId: args.privateZoneId, name: args.fqdn, type: "A", ttl: 60, records: [instance.privateIp] }, parent);
+
+        if (args.publicAddress) {
+            const address = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags: { Name: name } }, parent);
+            this.publicIp = address.publicIp;
+            this.publicDns = address.publicDns;
+        }
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp });
+    }
+}

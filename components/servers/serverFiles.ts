@@ -1,0 +1,283 @@
+import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "../appserver/renderApp";
+import { renderNginxSite } from "../appserver/renderNginxSite";
+import { CloudInitFile, CloudInitSpec } from "../cloudinit/renderCloudInit";
+import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
+import { DatabaseEngine, mysqlConfigPath, mysqlServerPackage, mysqlServiceName, renderMysqlConfig } from "../database/renderMysqlConfig";
+import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../firewall/renderHostFirewall";
+import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
+import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
+import { SecretParameterNames } from "../secrets/parameterNames";
+import { FETCH_SECRETS_PATH, renderFetchSecrets, SecretFile } from "../secrets/renderFetchSecrets";
+import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "./topology";
+
+export const PORTS = {
+    http: 80,
+    https: 443,
+    ssh: 22,
+    mysql: 3306,
+    app: 8000,
+    nginxStatus: 8081,
+    haproxyStats: 8404,
+} as const;
+
+/** nginx's port on the app servers: 443 when the hop is re-encrypted, 80 when plaintext. */
+export function backendPort(hop: BackendHop): number {
+    return hop === "tls" ? PORTS.https : PORTS.http;
+}
+
+export const PATHS = {
+    internalCa: "/etc/webstack/tls/internal-ca.pem",
+    serverCertificate: "/etc/webstack/tls/server.crt",
+    serverKey: "/etc/webstack/tls/server.key",
+    mysqlCertificate: "/etc/mysql/tls/server.crt",
+    mysqlKey: "/etc/mysql/tls/server.key",
+    frontendCertificate: "/etc/haproxy/tls/site.pem",
+    rdsCaBundle: "/etc/webstack/tls/rds-ca.pem",
+    rootPassword: "/etc/webstack/secrets/mysql-root-password",
+    replicationPassword: "/etc/webstack/secrets/mysql-replication-password",
+    appPassword: "/etc/webstack/secrets/mysql-app-password",
+    mysqlSocket: "/run/mysqld/mysqld.sock",
+    haproxyAdminSocket: "/run/haproxy/admin.sock",
+    nginxSite: "/etc/nginx/sites-available/webstack.conf",
+} as const;
+
+export const DATABASE_USERS = { app: "webapp", replication: "replicator" } as const;
+export const HSTS_MAX_AGE_SECONDS = 63072000; // two years, as the HSTS preload list asks
+
+/** Everything about the stack a server's files depend on, as plain values. */
+export interface StackFacts {
+    stack: string;
+    region: string;
+    domain: string;
+    backendHop: BackendHop;
+    engine: DatabaseEngine;
+    databaseName: string;
+    clientCidrs: string[];
+    adminCidrs: string[];
+    topology: Topology;
+    /** Where the app finds its database: the self-managed servers or the RDS endpoints. */
+    database: { writerHost: string; readerHost: string; port: number; managed: boolean };
+    parameters: SecretParameterNames;
+    certificates: {
+        internalCaPem: string;
+        /** Certificate chain served to clients by the load balancer. */
+        frontendChainPem: string;
+        /** Certificate of each app/database server, by server key. */
+        serverCertificatePem: Record<string, string>;
+    };
+    monitoring: { site: string; tags: string[] };
+}
+
+/**
+ * Every file, package and boot command of one server, from plain values. The program turns
+ * this into cloud-init user data; the rehearsal boots the same files in real daemons; the
+ * policy pack reads them back out of the user data.
+ */
+export function buildServerFiles(server: ServerPlan, facts: StackFacts): CloudInitSpec {
+    const files: CloudInitFile[] = [];
+    const secrets: SecretFile[] = [];
+    const packages = ["nftables", "curl", "ca-certificates"];
+    const commands: (string | string[])[] = [
+        // The AWS CLI reads the secrets with the instance role; Ubuntu ships it as a snap.
+        ["snap", "install", "aws-cli", "--classic"],
+    ];
+    const startServices: (string | string[])[] = [];
+    const has = (component: string) => server.components.includes(component as never);
+
+    files.push({ path: HOST_FIREWALL_PATH, content: renderHostFirewall({ serverName: server.key, rules: hostFirewallRules(server, facts) }), permissions: "0644" });
+    files.push({ path: PATHS.internalCa, content: facts.certificates.internalCaPem, permissions: "0644" });
+
+    if (has("load-balancer")) {
+        packages.push("haproxy");
+        files.push({ path: PATHS.frontendCertificate, content: facts.certificates.frontendChainPem, permissions: "0644" });
+        secrets.push({ parameter: facts.parameters.tlsKey(server.key), path: `${PATHS.frontendCertificate}.key`, owner: "root:root", mode: "0600" });
+        files.push({
+            path: "/etc/haproxy/haproxy.cfg",
+            content: renderHaproxyConfig({
+                domain: `www.${facts.domain}`,
+                backends: facts.topology.appServers.map((s) => ({ name: s.key, address: s.privateIp, fqdn: s.fqdn })),
+                backendHop: facts.backendHop,
+                backendPort: backendPort(facts.backendHop),
+                frontendCertificatePath: PATHS.frontendCertificate,
+                internalCaPath: PATHS.internalCa,
+                statsBind: `127.0.0.1:${PORTS.haproxyStats}`,
+                hstsMaxAgeSeconds: HSTS_MAX_AGE_SECONDS,
+                adminSocketPath: PATHS.haproxyAdminSocket,
+            }),
+            permissions: "0644",
+        });
+        startServices.push(["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"]);
+    }
+
+    if (has("web") || has("database")) {
+        files.push({ path: PATHS.serverCertificate, content: facts.certificates.serverCertificatePem[server.key] ?? missing(server, "certificate"), permissions: "0644" });
+    }
+
+    if (has("web")) {
+        packages.push("nginx");
+        secrets.push({ parameter: facts.parameters.tlsKey(server.key), path: PATHS.serverKey, owner: "root:root", mode: "0600" });
+        files.push({
+            path: PATHS.nginxSite,
+            content: renderNginxSite({
+                serverName: server.fqdn,
+                publicNames: [facts.domain, `www.${facts.domain}`],
+                listenPort: backendPort(facts.backendHop),
+                tls: facts.backendHop === "tls" ? { certificatePath: PATHS.serverCertificate, keyPath: PATHS.serverKey } : undefined,
+                appPort: PORTS.app,
+                statusPort: PORTS.nginxStatus,
+                trustedProxies: [facts.topology.loadBalancer.privateIp],
+            }),
+            permissions: "0644",
+        });
+        startServices.push(
+            ["rm", "-f", "/etc/nginx/sites-enabled/default"],
+            ["ln", "-sf", PATHS.nginxSite, "/etc/nginx/sites-enabled/webstack.conf"],
+            ["systemctl", "restart", "nginx"],
+        );
+    }
+
+    if (has("app")) {
+        packages.push("python3", "python3-pymysql");
+        commands.push(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "webstack-app"]);
+        secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: PATHS.appPassword, owner: "webstack-app:webstack-app", mode: "0400" });
+        const dbCa = facts.database.managed ? PATHS.rdsCaBundle : PATHS.internalCa;
+        if (facts.database.managed) {
+            // RDS certificates chain to Amazon's RDS CAs, published as one bundle.
+            commands.push(["curl", "-fsSL", "--retry", "5", "-o", PATHS.rdsCaBundle, "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem"]);
+        }
+        files.push({ path: `${APP_DIR}/app.py`, content: renderAppSource(), permissions: "0755" });
+        files.push({
+            path: APP_ENV_FILE,
+            content: renderAppEnvironment({
+                serverName: server.key,
+                appPort: PORTS.app,
+                database: {
+                    writerHost: facts.database.writerHost,
+                    readerHost: facts.database.readerHost,
+                    port: facts.database.port,
+                    name: facts.databaseName,
+                    user: DATABASE_USERS.app,
+                    passwordFile: PATHS.appPassword,
+                    caPath: dbCa,
+                },
+            }),
+            permissions: "0644",
+        });
+        files.push({ path: `/etc/systemd/system/${APP_UNIT_NAME}`, content: renderAppUnit(), permissions: "0644" });
+        startServices.push(["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", APP_UNIT_NAME]);
+    }
+
+    if (has("database") && server.database) {
+        const engine = facts.engine;
+        const primary = primaryDatabase(facts.topology) ?? missing(server, "primary database");
+        const replica = replicaDatabase(facts.topology) ?? missing(server, "replica database");
+        packages.push(mysqlServerPackage(engine));
+        files.push({ path: PATHS.mysqlCertificate, content: facts.certificates.serverCertificatePem[server.key], permissions: "0644" });
+        secrets.push(
+            { parameter: facts.parameters.tlsKey(server.key), path: PATHS.mysqlKey, owner: "mysql:mysql", mode: "0600" },
+            { parameter: facts.parameters.mysqlRootPassword, path: PATHS.rootPassword, owner: "root:root", mode: "0600" },
+            { parameter: facts.parameters.mysqlReplicationPassword, path: PATHS.replicationPassword, owner: "root:root", mode: "0600" },
+        );
+        if (server.database.role === "primary") {
+            secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: "/etc/webstack/secrets/mysql-app-password-for-grants", owner: "root:root", mode: "0600" });
+        }
+        files.push({
+            path: mysqlConfigPath(engine),
+            content: renderMysqlConfig({
+                engine,
+                role: server.database.role,
+                serverId: server.database.serverId,
+                port: PORTS.mysql,
+                bindAddress: server.privateIp,
+                tls: { caPath: PATHS.internalCa, certificatePath: PATHS.mysqlCertificate, keyPath: PATHS.mysqlKey },
+            }),
+            permissions: "0644",
+        });
+        files.push({
+            path: DATABASE_BOOTSTRAP_PATH,
+            content: renderDatabaseBootstrap({
+                engine,
+                role: server.database.role,
+                databaseName: facts.databaseName,
+                primaryHost: primary.fqdn,
+                port: PORTS.mysql,
+                caPath: PATHS.internalCa,
+                appClientAddresses: facts.topology.appServers.map((s) => s.privateIp),
+                replicaAddress: replica.privateIp,
+                appUser: DATABASE_USERS.app,
+                replicationUser: DATABASE_USERS.replication,
+                passwordFiles: { root: PATHS.rootPassword, replication: PATHS.replicationPassword, app: "/etc/webstack/secrets/mysql-app-password-for-grants" },
+                socketPath: PATHS.mysqlSocket,
+            }),
+            permissions: "0700",
+        });
+        // The database starts before the app so the app's first probe finds it.
+        startServices.unshift(["systemctl", "restart", mysqlServiceName(engine)], [DATABASE_BOOTSTRAP_PATH]);
+    }
+
+    files.push(
+        ...renderDatadogChecks({
+            components: server.components,
+            haproxyMetricsUrl: `http://127.0.0.1:${PORTS.haproxyStats}/metrics`,
+            nginxStatusUrl: `http://127.0.0.1:${PORTS.nginxStatus}/nginx_status`,
+            mysqlSocket: PATHS.mysqlSocket,
+            publicHostname: `www.${facts.domain}`,
+            tags: agentTags(server, facts),
+        }),
+    );
+    files.push({
+        path: DATADOG_INSTALL_PATH,
+        content: renderDatadogInstallScript({ site: facts.monitoring.site, apiKeyParameter: facts.parameters.datadogApiKey, region: facts.region, tags: agentTags(server, facts) }),
+        permissions: "0700",
+    });
+    files.push({ path: FETCH_SECRETS_PATH, content: renderFetchSecrets({ region: facts.region, secrets }), permissions: "0700" });
+
+    return {
+        packages,
+        files,
+        commands: [
+            // The host firewall goes up first: nothing listens before it is in place.
+            ["systemctl", "enable", "--now", "nftables"],
+            ["nft", "-f", HOST_FIREWALL_PATH],
+            ...commands,
+            [FETCH_SECRETS_PATH],
+            ...startServices,
+            [DATADOG_INSTALL_PATH],
+        ],
+    };
+}
+
+/**
+ * The inbound rules of a server's host firewall: the same ports and peers as its
+ * security group, written as addresses because the host cannot see security groups.
+ */
+export function hostFirewallRules(server: ServerPlan, facts: StackFacts): HostFirewallRule[] {
+    const { topology } = facts;
+    const rules: HostFirewallRule[] = [];
+    if (server.components.includes("load-balancer")) {
+        rules.push({ description: "HTTP from clients (redirected to HTTPS)", port: PORTS.http, sources: facts.clientCidrs });
+        rules.push({ description: "HTTPS from clients", port: PORTS.https, sources: facts.clientCidrs });
+    }
+    if (server.components.includes("web")) {
+        rules.push({ description: "backend traffic from the load balancer", port: backendPort(facts.backendHop), sources: [topology.loadBalancer.privateIp] });
+    }
+    if (server.components.includes("database")) {
+        const peers = topology.databaseServers.filter((s) => s.key !== server.key).map((s) => s.privateIp);
+        const appClients = topology.appServers.filter((s) => s.key !== server.key).map((s) => s.privateIp);
+        rules.push({ description: "MySQL from the app servers and the replication peer", port: PORTS.mysql, sources: unique([...appClients, ...peers]) });
+    }
+    rules.push({ description: "SSH from the admin CIDRs", port: PORTS.ssh, sources: facts.adminCidrs });
+    return rules;
+}
+
+function agentTags(server: ServerPlan, facts: StackFacts): string[] {
+    return [`env:${facts.stack}`, "service:webstack", `role:${server.role}`, ...facts.monitoring.tags];
+}
+
+function unique(values: string[]): string[] {
+    return [...new Set(values)];
+}
+
+function missing(server: ServerPlan, what: string): never {
+    throw new Error(`buildServerFiles: no ${what} for server ${server.key}`);
+}

@@ -1,0 +1,41 @@
+import { WebstackConfig } from "../../config/schema";
+import { secretParameterNames } from "../secrets/parameterNames";
+import { PORTS, StackFacts } from "./serverFiles";
+import { primaryDatabase, replicaDatabase, Topology } from "./topology";
+
+export interface StackFactsInput {
+    config: WebstackConfig;
+    stack: string;
+    region: string;
+    topology: Topology;
+    certificates: StackFacts["certificates"];
+    /** RDS endpoints with placement rds; ignored otherwise (the self-managed servers' names are used). */
+    managedDatabase?: { writerHost: string; readerHost: string };
+}
+
+/** The plain facts every server's files are rendered from; shared by the program and the rehearsal. */
+export function buildStackFacts(input: StackFactsInput): StackFacts {
+    const { config, topology } = input;
+    const managed = config.database.placement === "rds";
+    if (managed && !input.managedDatabase) {
+        throw new Error("buildStackFacts: placement rds needs the RDS endpoints");
+    }
+    const database = managed
+        ? { ...input.managedDatabase!, port: PORTS.mysql, managed: true }
+        : { writerHost: primaryDatabase(topology)!.fqdn, readerHost: replicaDatabase(topology)!.fqdn, port: PORTS.mysql, managed: false };
+    return {
+        stack: input.stack,
+        region: input.region,
+        domain: config.domain,
+        backendHop: config.backendHop,
+        engine: config.database.engine,
+        databaseName: config.database.name,
+        clientCidrs: config.clientCidrs,
+        adminCidrs: config.adminCidrs,
+        topology,
+        database,
+        parameters: secretParameterNames(input.stack),
+        certificates: input.certificates,
+        monitoring: { site: config.monitoring.site, tags: config.monitoring.tags },
+    };
+}

@@ -1,0 +1,179 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { WebstackConfig } from "../../config/schema";
+import { ProvidedCertificate } from "../../config/validateConfig";
+import { Certificates } from "../certificates/certificates";
+import { renderCloudInit } from "../cloudinit/renderCloudInit";
+import { ManagedDatabase } from "../database/managedDatabase";
+import { Firewalls } from "../firewall/firewalls";
+import { Monitoring } from "../monitoring/monitoring";
+import { Network } from "../network/network";
+import { secretParameterNames } from "../secrets/parameterNames";
+import { StackSecrets } from "../secrets/secrets";
+import { Server, UBUNTU_AMI_PARAMETER } from "../servers/server";
+import { backendPort, buildServerFiles, DATABASE_USERS, StackFacts } from "../servers/serverFiles";
+import { buildStackFacts } from "../servers/stackFacts";
+import { planTopology, ServerPlan } from "../servers/topology";
+
+export interface WebStackArgs {
+    /** The validated stack config. */
+    readonly config: WebstackConfig;
+    /** Stack name: prefixes secret names and tags metrics (env:<stack>). */
+    readonly stack: string;
+    /** Datadog API key (secret), handed to the agents through SSM. */
+    readonly datadogApiKey: pulumi.Input<string>;
+    /** Certificate from secret config when certificate.source is provided. */
+    readonly providedCertificate?: ProvidedCertificate;
+}
+
+/**
+ * The whole web stack: network, firewalls, certificates, secrets, servers (load balancer,
+ * app servers, database servers or RDS) and monitoring, wired from one validated config.
+ */
+export class WebStack extends pulumi.ComponentResource {
+    readonly url: pulumi.Output<string>;
+    readonly loadBalancerIp: pulumi.Output<string>;
+    readonly loadBalancerDns: pulumi.Output<string>;
+    readonly caCertificatePem: pulumi.Output<string>;
+    readonly databaseWriterEndpoint: pulumi.Output<string>;
+    readonly databaseReaderEndpoint: pulumi.Output<string>;
+    readonly databaseAppPassword: pulumi.Output<string>;
+    readonly securityGroupIds: Record<string, pulumi.Output<string>>;
+    readonly vpcId: pulumi.Output<string>;
+    readonly subnetIds: Record<string, pulumi.Output<string>[]>;
+    readonly monitorIds: Record<string, pulumi.Output<string>>;
+    readonly dashboardUrl: pulumi.Output<string>;
+    readonly serverPrivateIps: Record<string, pulumi.Output<string>>;
+
+    constructor(name: string, args: WebStackArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:index:WebStack", name, {}, opts);
+        const parent = { parent: this };
+        const { config, stack } = args;
+        const placement = config.database.placement;
+
+        const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain }, parent);
+        const topology = planTopology(config, network.subnetCidrs);
+        const certifiedServers = topology.servers.filter((s) => s.role !== "load-balancer");
+
+        const certificates = new Certificates(
+            `${name}-tls`,
+            { config: config.certificate, domain: config.domain, servers: certifiedServers, provided: args.providedCertificate, organization: `webstack ${stack}` },
+            parent,
+        );
+        const parameters = secretParameterNames(stack);
+        const secrets = new StackSecrets(
+            `${name}-secrets`,
+            {
+                parameters,
+                tlsPrivateKeys: { [topology.loadBalancer.key]: certificates.frontendPrivateKeyPem, ...certificates.serverPrivateKeyPems },
+                datadogApiKey: args.datadogApiKey,
+                selfManagedDatabase: placement !== "rds",
+            },
+            parent,
+        );
+        const firewalls = new Firewalls(
+            `${name}-fw`,
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendPort: backendPort(config.backendHop), databasePlacement: placement },
+            parent,
+        );
+
+        const managed =
+            placement === "rds"
+                ? new ManagedDatabase(
+                      `${name}-db`,
+                      { config: config.database, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, username: DATABASE_USERS.app, password: secrets.appPassword },
+                      parent,
+                  )
+                : undefined;
+
+        const region = aws.getRegionOutput({}, parent).region;
+        const amiId = aws.ssm.getParameterOutput({ name: UBUNTU_AMI_PARAMETER }, parent).value;
+
+        const facts: pulumi.Output<StackFacts> = pulumi
+            .all([
+                region,
+                certificates.caCertificatePem,
+                certificates.frontendCertificatePem,
+                pulumi.all(certificates.serverCertificatePems),
+                managed ? pulumi.all([managed.writerEndpoint, managed.readerEndpoint]) : pulumi.output(undefined),
+            ])
+            .apply(([regionName, caPem, frontendPem, serverPems, endpoints]) =>
+                buildStackFacts({
+                    config,
+                    stack,
+                    region: regionName,
+                    topology,
+                    certificates: { internalCaPem: caPem, frontendChainPem: frontendPem, serverCertificatePem: serverPems },
+                    managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1] } : undefined,
+                }),
+            );
+
+        const groupsFor = (server: ServerPlan) =>
+            server.role === "load-balancer" ? [firewalls.loadBalancerGroupId] : server.role === "app" ? [firewalls.appGroupId] : [firewalls.databaseGroupId!];
+        const instanceTypeFor = (server: ServerPlan) =>
+            server.role === "load-balancer" ? config.loadBalancerInstanceType : server.role === "app" ? config.appInstanceType : config.database.instanceType;
+
+        const servers: Record<string, Server> = {};
+        for (const plan of topology.servers) {
+            const files = facts.apply((f) => buildServerFiles(plan, f));
+            servers[plan.key] = new Server(
+                `${name}-${plan.key}`,
+                {
+                    instanceType: instanceTypeFor(plan),
+                    amiId,
+                    subnetId: network.subnetIds[plan.tier][plan.zoneIndex],
+                    privateIp: plan.privateIp,
+                    securityGroupIds: groupsFor(plan),
+                    userData: files.apply(renderCloudInit),
+                    // Exactly the parameters its fetch script and agent installer read.
+                    secretParameterArns: [
+                        secrets.parameterArns[parameters.datadogApiKey],
+                        ...secretParametersOf(plan, parameters, placement).map((p) => secrets.parameterArns[p]),
+                    ],
+                    privateZoneId: network.privateZoneId,
+                    fqdn: plan.fqdn,
+                    publicAddress: plan.role === "load-balancer",
+                },
+                parent,
+            );
+        }
+
+        const monitoring = new Monitoring(
+            `${name}-monitoring`,
+            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: placement === "rds", config: config.monitoring } },
+            parent,
+        );
+
+        const lb = servers[topology.loadBalancer.key];
+        this.url = pulumi.output(`https://www.${config.domain}/`);
+        this.loadBalancerIp = lb.publicIp!;
+        this.loadBalancerDns = lb.publicDns!;
+        this.caCertificatePem = certificates.caCertificatePem;
+        this.databaseWriterEndpoint = facts.apply((f) => f.database.writerHost);
+        this.databaseReaderEndpoint = facts.apply((f) => f.database.readerHost);
+        this.databaseAppPassword = pulumi.secret(secrets.appPassword);
+        this.securityGroupIds = {
+            loadBalancer: firewalls.loadBalancerGroupId,
+            app: firewalls.appGroupId,
+            ...(firewalls.databaseGroupId ? { database: firewalls.databaseGroupId } : {}),
+        };
+        this.vpcId = network.vpcId;
+        this.subnetIds = network.subnetIds;
+        this.monitorIds = monitoring.monitorIds;
+        this.dashboardUrl = monitoring.dashboardUrl.apply((path) => `https://app.${config.monitoring.site}${path}`);
+        this.serverPrivateIps = Object.fromEntries(Object.entries(servers).map(([key, server]) => [key, server.privateIp]));
+        this.registerOutputs({ url: this.url, loadBalancerIp: this.loadBalancerIp });
+    }
+}
+
+/** The SSM parameters a server's boot scripts read (besides the Datadog API key). */
+function secretParametersOf(server: ServerPlan, parameters: ReturnType<typeof secretParameterNames>, placement: string): string[] {
+    const names = [parameters.tlsKey(server.key)];
+    if (server.components.includes("app")) {
+        names.push(parameters.mysqlAppPassword);
+    }
+    if (server.database && placement !== "rds") {
+        names.push(parameters.mysqlRootPassword, parameters.mysqlReplicationPassword, parameters.mysqlAppPassword);
+    }
+    return [...new Set(names)];
+}

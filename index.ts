@@ -1,0 +1,27 @@
+import * as pulumi from "@pulumi/pulumi";
+import { readStackConfig } from "./config/readStackConfig";
+import { WebStack } from "./components/webstack/webStack";
+import { secretParameterNames } from "./components/secrets/parameterNames";
+import { stackOutputs } from "./outputs/stackOutputs";
+
+// Validate everything before registering anything: a bad key fails here, with its name.
+const { config, providedCertificate, datadogApiKey } = readStackConfig();
+const stack = pulumi.getStack();
+
+const web = new WebStack("webstack", { config, stack, datadogApiKey, providedCertificate });
+
+export const {
+    url,
+    loadBalancerIp,
+    loadBalancerDns,
+    caCertificatePem,
+    databaseWriterEndpoint,
+    databaseReaderEndpoint,
+    databaseAppPassword,
+    databaseAppPasswordParameter,
+    securityGroupIds,
+    vpcId,
+    subnetIds,
+    monitorIds,
+    dashboardUrl,
+} = stackOutputs(web, secretParameterNames(stack).mysqlAppPassword);

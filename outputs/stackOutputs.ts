@@ -1,0 +1,73 @@
+import * as pulumi from "@pulumi/pulumi";
+import { WebStack } from "../components/webstack/webStack";
+
+/**
+ * The stack outputs: a contract with the teams that read them through a StackReference.
+ * Renaming or removing one breaks them, so tests/outputs pins this list; add, don't rename.
+ */
+export interface WebstackOutputs {
+    /** Public URL of the site. */
+    url: string;
+    /** Elastic IP of the load balancer: point www.<domain> and the apex here. */
+    loadBalancerIp: string;
+    /** Public DNS name of the load balancer's Elastic IP. */
+    loadBalancerDns: string;
+    /** PEM of the internal CA: clients of a generated certificate trust this. */
+    caCertificatePem: string;
+    /** Host name of the database writer (self-managed primary or RDS writer). */
+    databaseWriterEndpoint: string;
+    /** Host name of the read replica. */
+    databaseReaderEndpoint: string;
+    /** Password of the application's database user. Secret. */
+    databaseAppPassword: string;
+    /** SSM parameter holding the same password, for consumers that read it at run time. */
+    databaseAppPasswordParameter: string;
+    /** Security group ids by role: loadBalancer, app, and database unless colocated. */
+    securityGroupIds: Record<string, string>;
+    vpcId: string;
+    /** Subnet ids by tier (public, app, database), in zone order. */
+    subnetIds: Record<string, string[]>;
+    /** Datadog monitor ids by key (web-qps-spike, web-qps-drop, …). */
+    monitorIds: Record<string, string>;
+    dashboardUrl: string;
+}
+
+export type OutputName = keyof WebstackOutputs;
+
+/** Every output name, in the order the README documents them. */
+export const OUTPUT_NAMES: OutputName[] = [
+    "url",
+    "loadBalancerIp",
+    "loadBalancerDns",
+    "caCertificatePem",
+    "databaseWriterEndpoint",
+    "databaseReaderEndpoint",
+    "databaseAppPassword",
+    "databaseAppPasswordParameter",
+    "securityGroupIds",
+    "vpcId",
+    "subnetIds",
+    "monitorIds",
+    "dashboardUrl",
+];
+
+/** Outputs that must only ever be exported as Pulumi secrets. */
+export const SECRET_OUTPUTS: OutputName[] = ["databaseAppPassword"];
+
+export function stackOutputs(stack: WebStack, appPasswordParameter: string): { [K in OutputName]: pulumi.Output<WebstackOutputs[K]> } {
+    return {
+        url: stack.url,
+        loadBalancerIp: stack.loadBalancerIp,
+        loadBalancerDns: stack.loadBalancerDns,
+        caCertificatePem: stack.caCertificatePem,
+        databaseWriterEndpoint: stack.databaseWriterEndpoint,
+        databaseReaderEndpoint: stack.databaseReaderEndpoint,
+        databaseAppPassword: pulumi.secret(stack.databaseAppPassword),
+        databaseAppPasswordParameter: pulumi.output(appPasswordParameter),
+        securityGroupIds: pulumi.output(stack.securityGroupIds),
+        vpcId: stack.vpcId,
+        subnetIds: pulumi.output(stack.subnetIds),
+        monitorIds: pulumi.output(stack.monitorIds),
+        dashboardUrl: stack.dashboardUrl,
+    };
+}

@@ -1,0 +1,83 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/** A short, stable hex id derived from a resource's name, so repeated plans are identical. */
+function stableId(seed: string, length = 17): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+const ACCOUNT = "123456789012";
+
+function fakePem(kind: string, seed: string): string {
+    const body = Buffer.from(`${kind}:${seed}:${stableId(seed, 64)}`).toString("base64");
+    return `-----BEGIN ${kind}-----\n${body}\n-----END ${kind}-----\n`;
+}
+
+/**
+ * What AWS, Datadog, TLS and random would report back for each resource and invoke, close
+ * enough for the program's Outputs to resolve to realistic values.
+ */
+export function webstackMocks(region: string): pulumi.runtime.Mocks {
+    return {
+        newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
+            const id = stableId(`${args.type}/${args.name}`);
+            const state: Record<string, unknown> = { ...args.inputs };
+            switch (args.type) {
+                case "aws:ec2/vpc:Vpc":
+                    return { id: `vpc-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:vpc/vpc-${id}` } };
+                case "aws:ec2/subnet:Subnet":
+                    return { id: `subnet-${id}`, state };
+                case "aws:ec2/securityGroup:SecurityGroup":
+                    return { id: `sg-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:security-group/sg-${id}` } };
+                case "aws:ec2/instance:Instance":
+                    return { id: `i-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:instance/i-${id}`, privateIp: args.inputs.privateIp } };
+                case "aws:ec2/eip:Eip": {
+                    const n = parseInt(id.slice(0, 2), 16) % 250 + 2;
+                    return { id: `eipalloc-${id}`, state: { ...state, publicIp: `203.0.113.${n}`, publicDns: `ec2-203-0-113-${n}.compute-1.amazonaws.com` } };
+                }
+                case "aws:route53/zone:Zone":
+                    return { id: `Z${id.toUpperCase()}`, state: { ...state, zoneId: `Z${id.toUpperCase()}` } };
+                case "aws:ssm/parameter:Parameter":
+                    return { id: String(args.inputs.name), state: { ...state, arn: `arn:aws:ssm:${region}:${ACCOUNT}:parameter${args.inputs.name}` } };
+                case "aws:iam/role:Role":
+                case "aws:iam/instanceProfile:InstanceProfile":
+                    return { id: args.name, state: { ...state, name: args.name, arn: `arn:aws:iam::${ACCOUNT}:role/${args.name}` } };
+                case "aws:rds/instance:Instance":
+                    return {
+                        id: args.name,
+                        state: { ...state, identifier: args.name, address: `${args.name}.c${id.slice(0, 10)}.${region}.rds.amazonaws.com`, port: 3306, arn: `arn:aws:rds:${region}:${ACCOUNT}:db:${args.name}` },
+                    };
+                case "aws:rds/subnetGroup:SubnetGroup":
+                case "aws:rds/parameterGroup:ParameterGroup":
+                    return { id: args.name, state: { ...state, name: args.name } };
+                case "tls:index/privateKey:PrivateKey":
+                    return { id, state: { ...state, privateKeyPem: fakePem("PRIVATE KEY", args.name), publicKeyPem: fakePem("PUBLIC KEY", args.name) } };
+                case "tls:index/certRequest:CertRequest":
+                    return { id, state: { ...state, certRequestPem: fakePem("CERTIFICATE REQUEST", args.name) } };
+                case "tls:index/selfSignedCert:SelfSignedCert":
+                case "tls:index/locallySignedCert:LocallySignedCert":
+                    return { id, state: { ...state, certPem: fakePem("CERTIFICATE", args.name) } };
+                case "random:index/randomPassword:RandomPassword":
+                    return { id, state: { ...state, result: `Mock${stableId(args.name, 28)}` } };
+                case "datadog:index/monitor:Monitor":
+                    return { id: String(parseInt(id.slice(0, 8), 16)), state };
+                case "datadog:index/dashboard:Dashboard":
+                    return { id: `abc-${id.slice(0, 3)}-${id.slice(3, 6)}`, state: { ...state, url: `/dashboard/abc-${id.slice(0, 3)}-${id.slice(3, 6)}/webstack` } };
+                default:
+                    return { id: `${args.name}-id`, state };
+            }
+        },
+        call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+            switch (args.token) {
+                case "aws:index/getRegion:getRegion":
+                    return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
+                case "aws:index/getAvailabilityZones:getAvailabilityZones":
+                    return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: ["az1", "az2", "az3"].map((z) => `use1-${z}`), id: region };
+                case "aws:ssm/getParameter:getParameter":
+                    return { name: args.inputs.name, type: "String", value: "ami-0123456789abcdef0", insecureValue: "ami-0123456789abcdef0", version: 1, arn: "", id: args.inputs.name };
+                default:
+                    throw new Error(`webstack mocks: no mock for invoke ${args.token}`);
+            }
+        },
+    };
+}
