@@ -1,0 +1,40 @@
+import * as assert from "assert";
+import { loadPolicyConfig } from "../../plan/evaluatePolicies";
+import { policies } from "../../policy-pack/policies";
+import { check, devStack, prodStack } from "./fixtures";
+
+describe("policies", () => {
+    it("every policy is advisory by default with a configSchema including waivers", () => {
+        for (const p of policies) {
+            assert.strictEqual(p.enforcementLevel, "advisory", p.name);
+            assert.ok(p.configSchema?.properties.waivers, `${p.name} has no waivers knob`);
+        }
+        assert.strictEqual(new Set(policies.map(p => p.name)).size, policies.length);
+    });
+
+    it("the dev stack (reference design) reports exactly the three documented weaknesses", () => {
+        const findings = check(policies, devStack());
+        assert.deepStrictEqual(findings.map(f => `${f.policy}:${f.resource}`), [
+            "no-plaintext-backend-traffic:lb",
+            "no-single-database-writer:app-0",
+            "no-identical-server-roles:app-0",
+            "no-identical-server-roles:app-1",
+        ]);
+        assert.ok(findings.every(f => f.enforcementLevel === "advisory"));
+    });
+
+    it("the dev stack's findings are mandatory under prod-mandatory.json", () => {
+        const cfg = loadPolicyConfig(`${__dirname}/../../policy-pack/config/prod-mandatory.json`);
+        assert.ok(check(policies, devStack(), cfg).every(f => f.enforcementLevel === "mandatory"));
+    });
+
+    it("the prod stack (weaknesses resolved by config) reports nothing", () => {
+        assert.deepStrictEqual(check(policies, prodStack()), []);
+    });
+
+    it("never crashes or reports on resources whose inputs are all unknown", () => {
+        const unknown = devStack().map(r => ({ ...r, inputs: {} }));
+        const findings = check(policies, unknown).filter(f => /failed/.test(f.message));
+        assert.deepStrictEqual(findings, []);
+    });
+});

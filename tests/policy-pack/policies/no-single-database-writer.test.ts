@@ -1,0 +1,41 @@
+import * as assert from "assert";
+import { noSingleDatabaseWriter as policy } from "../../../policy-pack/policies/no-single-database-writer";
+import { check, instance, rdsInstance, resource, userDataFor } from "../fixtures";
+
+const app = (name: string, role?: "primary" | "replica", engine: "mysql" | "mariadb" = "mysql") =>
+    instance(name, userDataFor({ web: true, app: true, ...(role ? { db: { role, engine } } : {}) }));
+
+describe("no-single-database-writer", () => {
+    it("flags the only writable self-managed MySQL; the replica is not a second writer", () => {
+        const findings = check(policy, [app("app-0", "primary"), app("app-1", "replica")]);
+        assert.deepStrictEqual(findings.map(f => f.resource), ["app-0"]);
+        assert.match(findings[0].message, /app-1 is a read-only replica/);
+        assert.match(findings[0].message, /webstack:database.placement to "rds"/);
+    });
+    it("works for MariaDB replicas with read_only only", () => {
+        assert.deepStrictEqual(check(policy, [app("a", "primary", "mariadb"), app("b", "replica", "mariadb")]).map(f => f.resource), ["a"]);
+    });
+    it("does not flag two writers (replicated writer set) or no self-managed database", () => {
+        assert.deepStrictEqual(check(policy, [app("a", "primary"), app("b", "primary")]), []);
+        assert.deepStrictEqual(check(policy, [app("a"), app("b")]), []);
+    });
+    it("does not guess when another instance's user data is unknown", () => {
+        assert.deepStrictEqual(check(policy, [app("a", "primary"), instance("b", undefined)]), []);
+    });
+    it("flags an RDS instance without Multi-AZ; Multi-AZ or a replica resolves it", () => {
+        const findings = check(policy, [rdsInstance("single", { multiAz: false }), rdsInstance("absent", { multiAz: undefined })]);
+        assert.deepStrictEqual(findings.map(f => f.resource), ["single", "absent"]);
+        assert.match(findings[0].message, /`multiAz: true`/);
+        assert.deepStrictEqual(check(policy, [rdsInstance("ha"), rdsInstance("replica", { multiAz: false, replicateSourceDb: "ha" })]), []);
+    });
+    it("flags an Aurora cluster with one instance, passes with two", () => {
+        const cluster = resource("aws:rds/cluster:Cluster", "aurora", { clusterIdentifier: "webstack-db", engine: "aurora-mysql" });
+        const member = (n: string) => resource("aws:rds/clusterInstance:ClusterInstance", n, { clusterIdentifier: "webstack-db", instanceClass: "db.r6g.large" });
+        assert.deepStrictEqual(check(policy, [cluster, member("i0")]).map(f => f.resource), ["aurora"]);
+        assert.deepStrictEqual(check(policy, [cluster]).map(f => f.resource), ["aurora"]);
+        assert.deepStrictEqual(check(policy, [cluster, member("i0"), member("i1")]), []);
+        const byId = resource("aws:rds/cluster:Cluster", "aurora", {}, { id: "webstack-db" });
+        assert.deepStrictEqual(check(policy, [byId, member("i0"), member("i1")]), []);
+        assert.deepStrictEqual(check(policy, [resource("aws:rds/cluster:Cluster", "unknown", {})]), []);
+    });
+});
