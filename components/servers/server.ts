@@ -14,7 +14,7 @@ export interface ServerArgs {
     /** cloud-init document from renderCloudInit; must not contain secrets. */
     readonly userData: pulumi.Input<string>;
     /** ARNs of the SSM parameters this server may read at boot, and nothing else. */
-    readonly secretParameterArns: pulumi.Input<string>[];
+    readonly secretParameterArns: pulumi.Input<pulumi.Input<string>[]>;
     /** Private zone and the name to register there. */
     readonly privateZoneId: pulumi.Input<string>;
     readonly fqdn: string;

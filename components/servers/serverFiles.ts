@@ -73,7 +73,12 @@ export interface StackFacts {
  * this into cloud-init user data; the rehearsal boots the same files in real daemons; the
  * policy pack reads them back out of the user data.
  */
-export function buildServerFiles(server: ServerPlan, facts: StackFacts): CloudInitSpec {
+export interface ServerFiles extends CloudInitSpec {
+    /** Secrets the server reads from SSM at boot, and where it writes them. */
+    secrets: SecretFile[];
+}
+
+export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerFiles {
     const files: CloudInitFile[] = [];
     const secrets: SecretFile[] = [];
     const packages = ["nftables", "curl", "ca-certificates"];
@@ -235,6 +240,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): CloudIn
     return {
         packages,
         files,
+        secrets,
         commands: [
             // The host firewall goes up first: nothing listens before it is in place.
             ["systemctl", "enable", "--now", "nftables"],

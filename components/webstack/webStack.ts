@@ -126,10 +126,9 @@ export class WebStack extends pulumi.ComponentResource {
                     securityGroupIds: groupsFor(plan),
                     userData: files.apply(renderCloudInit),
                     // Exactly the parameters its fetch script and agent installer read.
-                    secretParameterArns: [
-                        secrets.parameterArns[parameters.datadogApiKey],
-                        ...secretParametersOf(plan, parameters, placement).map((p) => secrets.parameterArns[p]),
-                    ],
+                    secretParameterArns: files.apply((f) =>
+                        [...new Set([parameters.datadogApiKey, ...f.secrets.map((s) => s.parameter)])].map((p) => secrets.parameterArns[p] ?? missingParameter(p)),
+                    ),
                     privateZoneId: network.privateZoneId,
                     fqdn: plan.fqdn,
                     publicAddress: plan.role === "load-balancer",
@@ -166,14 +165,6 @@ export class WebStack extends pulumi.ComponentResource {
     }
 }
 
-/** The SSM parameters a server's boot scripts read (besides the Datadog API key). */
-function secretParametersOf(server: ServerPlan, parameters: ReturnType<typeof secretParameterNames>, placement: string): string[] {
-    const names = [parameters.tlsKey(server.key)];
-    if (server.components.includes("app")) {
-        names.push(parameters.mysqlAppPassword);
-    }
-    if (server.database && placement !== "rds") {
-        names.push(parameters.mysqlRootPassword, parameters.mysqlReplicationPassword, parameters.mysqlAppPassword);
-    }
-    return [...new Set(names)];
+function missingParameter(name: string): never {
+    throw new Error(`WebStack: a server reads SSM parameter ${name}, which the stack does not create`);
 }
