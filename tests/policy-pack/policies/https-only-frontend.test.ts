@@ -1,0 +1,47 @@
+import * as assert from "assert";
+import { httpsOnlyFrontend as policy } from "../../../policy-pack/policies/https-only-frontend";
+import { check, cloudConfig, editFile, haproxyCfg, instance, renderUserData, resource } from "../fixtures";
+
+const lbWith = (cfg: string) => instance("lb", renderUserData(editFile(cloudConfig({ haproxy: "tls" }), "/etc/haproxy/haproxy.cfg", () => cfg)));
+const listener = (sslPolicy?: string, protocol = "HTTPS") => resource("aws:lb/listener:Listener", "https", { protocol, port: 443, ...(sslPolicy ? { sslPolicy } : {}) });
+
+describe("https-only-frontend", () => {
+    it("passes the rendered haproxy.cfg (min TLS 1.2 from ssl-default-bind-options, redirect, HSTS)", () => {
+        assert.deepStrictEqual(check(policy, [lbWith(haproxyCfg("tls")), lbWith(haproxyCfg("plaintext"))]), []);
+    });
+    it("accepts ssl-min-ver on the bind line instead of global", () => {
+        const cfg = haproxyCfg().replace("    ssl-default-bind-options ssl-min-ver TLSv1.2 no-tls-tickets\n", "").replace("alpn h2,http/1.1", "alpn h2,http/1.1 ssl-min-ver TLSv1.3");
+        assert.deepStrictEqual(check(policy, [lbWith(cfg)]), []);
+    });
+    it("flags a missing or too-low minimum TLS version", () => {
+        const none = haproxyCfg().replace("ssl-min-ver TLSv1.2 ", "");
+        assert.match(check(policy, [lbWith(none)])[0].message, /without `ssl-min-ver TLSv1.2`/);
+        const low = haproxyCfg().replace("TLSv1.2", "TLSv1.0");
+        assert.strictEqual(check(policy, [lbWith(low)]).length, 1);
+    });
+    it("flags an HTTP frontend that does not redirect to https; `redirect scheme https` also counts", () => {
+        const noRedirect = haproxyCfg().replace("    http-request redirect scheme https code 301\n", "    default_backend app\n");
+        assert.match(check(policy, [lbWith(noRedirect)])[0].message, /frontend www-http accepts plain HTTP on :80/);
+        const legacy = haproxyCfg().replace("http-request redirect scheme https code 301", "redirect scheme https code 301 if !{ ssl_fc }");
+        assert.deepStrictEqual(check(policy, [lbWith(legacy)]), []);
+    });
+    it("flags missing or short HSTS, with a configurable minimum", () => {
+        const noHsts = haproxyCfg().replace(/ {4}http-response set-header Strict-Transport-Security.*\n/, "");
+        assert.match(check(policy, [lbWith(noHsts)])[0].message, /HSTS/);
+        const short = haproxyCfg().replace("max-age=63072000", "max-age=86400");
+        assert.match(check(policy, [lbWith(short)])[0].message, /max-age=86400 is below the minimum 15552000/);
+        assert.deepStrictEqual(check(policy, [lbWith(short)], { "https-only-frontend": { minHstsMaxAgeSeconds: 3600 } }), []);
+    });
+    it("checks ELB listener ssl policies: TLS 1.2+ passes, 2016-08 and TLS 1.0/1.1 fail, absent uses AWS's modern default", () => {
+        for (const ok of ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-TLS-1-2-Ext-2018-06", "ELBSecurityPolicy-FS-1-2-Res-2020-10"]) {
+            assert.deepStrictEqual(check(policy, [listener(ok)]), [], ok);
+        }
+        for (const bad of ["ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-1-2017-01", "ELBSecurityPolicy-TLS13-1-0-2021-06", "ELBSecurityPolicy-TLS-1-0-2015-04"]) {
+            assert.match(check(policy, [listener(bad)])[0].message, /sslPolicy/, bad);
+        }
+        assert.deepStrictEqual(check(policy, [listener(undefined), listener("ELBSecurityPolicy-2016-08", "HTTP")]), []);
+    });
+    it("ignores servers without haproxy and unknown user data", () => {
+        assert.deepStrictEqual(check(policy, [instance("a", undefined), instance("b", "#!/bin/sh\necho hi\n")]), []);
+    });
+});

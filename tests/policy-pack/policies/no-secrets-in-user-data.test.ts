@@ -1,0 +1,39 @@
+import * as assert from "assert";
+import { noSecretsInUserData as policy } from "../../../policy-pack/policies/no-secrets-in-user-data";
+import { check, cloudConfig, instance, renderUserData, resource, userDataFor } from "../fixtures";
+
+const withRuncmd = (cmd: string) => {
+    const doc = cloudConfig({ web: true, app: true, db: { role: "primary" } });
+    doc.runcmd.push(cmd);
+    return instance("app", renderUserData(doc));
+};
+
+describe("no-secrets-in-user-data", () => {
+    it("passes rendered user data that fetches secrets at boot (${VAR} and $(cat ...) references are not secrets)", () => {
+        assert.deepStrictEqual(check(policy, [instance("a", userDataFor({ web: true, app: true, db: { role: "replica" } })), instance("lb", userDataFor({ haproxy: "tls" }))]), []);
+        assert.deepStrictEqual(check(policy, [withRuncmd('MYSQL_ROOT_PASSWORD="$(cat /etc/webstack/secrets/mysql-root-password)" /usr/local/sbin/init')]), []);
+    });
+    it("flags literal passwords in env assignments, IDENTIFIED BY and cnf files without echoing them", () => {
+        const env = check(policy, [withRuncmd("MYSQL_ROOT_PASSWORD=hunter2hunter2 /usr/local/sbin/init")]);
+        assert.match(env[0].message, /a literal value for MYSQL_ROOT_PASSWORD/);
+        assert.doesNotMatch(env[0].message, /hunter2/);
+        assert.match(check(policy, [withRuncmd("mysql -e \"CREATE USER 'repl'@'%' IDENTIFIED BY 'S3cret!'\"")])[0].message, /IDENTIFIED BY/);
+        const cnf = cloudConfig({ db: { role: "primary" } });
+        cnf.write_files.push({ path: "/root/.my.cnf", content: "[client]\nuser = root\npassword = Sup3rSecret\n", permissions: "0600" });
+        assert.match(check(policy, [instance("db", renderUserData(cnf))])[0].message, /literal value for password/);
+    });
+    it("flags PEM private keys, AWS access keys and literal Datadog API keys", () => {
+        assert.match(check(policy, [withRuncmd("echo '-----BEGIN RSA PRIVATE KEY-----\nMIIE...' > /etc/ssl/k.pem")])[0].message, /PEM private key/);
+        assert.match(check(policy, [withRuncmd("export AWS_ACCESS_KEY_ID=AKIAABCDEFGHIJKLMNOP")])[0].message, /AWS access key id/);
+        assert.match(check(policy, [withRuncmd("DD_API_KEY=0123456789abcdef0123456789abcdef bash install.sh")])[0].message, /Datadog key in DD_API_KEY/);
+        const yamlKey = cloudConfig({ web: true });
+        yamlKey.write_files.push({ path: "/etc/datadog-agent/datadog.yaml", content: "api_key: 0123456789abcdef0123456789abcdef\n", permissions: "0640" });
+        assert.strictEqual(check(policy, [instance("a", renderUserData(yamlKey))]).length, 1);
+    });
+    it("reads base64 user data (userDataBase64, launch templates) and shell scripts", () => {
+        const script = "#!/bin/bash\nexport MYSQL_PASSWORD=plaintext123\n";
+        assert.strictEqual(check(policy, [instance("a", undefined, { userDataBase64: Buffer.from(script).toString("base64") })]).length, 1);
+        assert.strictEqual(check(policy, [resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { userData: Buffer.from(script).toString("base64") })]).length, 1);
+        assert.deepStrictEqual(check(policy, [instance("b", "#!/bin/bash\nexport MYSQL_PASSWORD=\"${MYSQL_PASSWORD:-}\"\nREPL_PASSWORD_FILE=/etc/x\n")]), []);
+    });
+});
