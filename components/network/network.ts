@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { NetworkConfig } from "../../config/schema";
-import { planSubnetCidrs, Tier, TierSubnetCidrs, TIERS } from "./subnetPlan";
+import { planSubnetCidrs, subnetCidrsFromConfig, Tier, TierSubnetCidrs, TIERS } from "./subnetPlan";
 
 export interface NetworkArgs {
     /** The network section of the stack config. */
@@ -32,11 +32,10 @@ export class Network extends pulumi.ComponentResource {
             this.vpcId = pulumi.output(existing.vpcId);
             const given: Record<Tier, { id: string; cidr: string }[]> = { public: existing.publicSubnets, app: existing.appSubnets, database: existing.databaseSubnets };
             this.subnetIds = { public: [], app: [], database: [] };
-            this.subnetCidrs = { public: [], app: [], database: [] };
             for (const tier of TIERS) {
                 this.subnetIds[tier] = given[tier].map((subnet) => pulumi.output(subnet.id));
-                this.subnetCidrs[tier] = given[tier].map((subnet) => subnet.cidr);
             }
+            this.subnetCidrs = subnetCidrsFromConfig(args.config);
         } else {
             const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
             const plan = planSubnetCidrs(args.config.vpcCidr, args.config.availabilityZones);

@@ -46,3 +46,20 @@ function toNumber(address: ipaddr.IPv4): number {
 function fromNumber(n: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
+
+/** The subnet CIDRs the stack's servers live in: planned for a new VPC, or the existing ones given. */
+export function subnetCidrsFromConfig(network: {
+    vpcCidr: string;
+    availabilityZones: number;
+    existingVpc?: { publicSubnets: { cidr: string }[]; appSubnets: { cidr: string }[]; databaseSubnets: { cidr: string }[] };
+}): TierSubnetCidrs {
+    const existing = network.existingVpc;
+    if (!existing) {
+        return planSubnetCidrs(network.vpcCidr, network.availabilityZones);
+    }
+    return {
+        public: existing.publicSubnets.map((s) => s.cidr),
+        app: existing.appSubnets.map((s) => s.cidr),
+        database: existing.databaseSubnets.map((s) => s.cidr),
+    };
+}

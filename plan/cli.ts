@@ -1,0 +1,133 @@
+import { parseArgs } from "util";
+import { ConfigError } from "../config/validateConfig";
+import { Finding, loadPolicyConfig, PolicyConfigFile } from "./evaluatePolicies";
+import { PlanResult, planStack } from "./planStack";
+
+const USAGE = `usage: npm run plan -- --stack <name> [--json | --mermaid] [--policy-config FILE]
+
+Runs the Pulumi program offline (under mocks) with Pulumi.<name>.yaml, evaluates the
+policy pack over every resource it would create, and prints the resource tree, the stack
+outputs (secrets redacted) and the findings.
+
+  --stack NAME           stack to plan (dev, prod, ...)
+  --json                 print one JSON document and nothing else on stdout
+  --mermaid              print the architecture as a Mermaid diagram
+  --policy-config FILE   enforcement levels and waivers (Pulumi's --policy-config format)
+
+exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or invalid config`;
+
+export class UsageError extends Error {}
+
+interface CliOptions {
+    stack: string;
+    format: "text" | "json" | "mermaid";
+    policyConfig?: PolicyConfigFile;
+}
+
+export function parseCliArgs(argv: string[]): CliOptions {
+    let parsed;
+    try {
+        parsed = parseArgs({
+            args: argv,
+            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, help: { type: "boolean" } },
+            strict: true,
+            allowPositionals: false,
+        });
+    } catch (error) {
+        throw new UsageError((error as Error).message);
+    }
+    const values = parsed.values;
+    if (values.help) {
+        throw new UsageError("");
+    }
+    if (!values.stack) {
+        throw new UsageError("--stack is required");
+    }
+    if (values.json && values.mermaid) {
+        throw new UsageError("--json and --mermaid cannot be combined");
+    }
+    let policyConfig: PolicyConfigFile | undefined;
+    if (values["policy-config"]) {
+        try {
+            policyConfig = loadPolicyConfig(values["policy-config"]);
+        } catch (error) {
+            throw new UsageError(`--policy-config ${values["policy-config"]}: ${(error as Error).message}`);
+        }
+    }
+    return { stack: values.stack, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig };
+}
+
+export function renderText(result: PlanResult): string {
+    const { document } = result;
+    const lines: string[] = [`Plan for stack ${document.stack} (offline, under mocks)`, ""];
+    if (result.placeholders.length > 0) {
+        lines.push(`Deploy-time secrets stood in by placeholders: ${result.placeholders.join(", ")}`, "");
+    }
+    lines.push(`Resources (${document.summary.resources}):`);
+    const children = new Map<string | null, typeof document.resources>();
+    for (const r of document.resources) {
+        children.set(r.parent, [...(children.get(r.parent) ?? []), r]);
+    }
+    const roots = document.resources.filter((r) => r.parent === null || !document.resources.some((p) => p.name === r.parent));
+    const walk = (resource: (typeof document.resources)[number], depth: number) => {
+        lines.push(`${"  ".repeat(depth + 1)}${resource.custom ? "+" : "□"} ${resource.type}  ${resource.name}`);
+        // Only components parent others here; a custom resource may share its component's name.
+        for (const child of resource.custom ? [] : (children.get(resource.name) ?? [])) {
+            walk(child, depth + 1);
+        }
+    };
+    roots.forEach((r) => walk(r, 0));
+
+    lines.push("", "Outputs:");
+    for (const [name, value] of Object.entries(document.outputs)) {
+        const shown = typeof value === "string" ? (value.includes("\n") ? `${value.split("\n")[0]}…` : value) : JSON.stringify(value);
+        lines.push(`  ${name}: ${shown}`);
+    }
+
+    for (const level of ["mandatory", "advisory"] as const) {
+        const findings = document.findings.filter((f) => f.enforcementLevel === level);
+        lines.push("", `${level === "mandatory" ? "Mandatory" : "Advisory"} findings (${findings.length}):`);
+        findings.forEach((f: Finding) => lines.push(`  [${f.policy}] ${f.resource ? `${f.type} ${f.resource}: ` : ""}${f.message}`));
+    }
+    lines.push("", `Summary: ${document.summary.resources} resources, ${document.summary.mandatory} mandatory, ${document.summary.advisory} advisory findings`);
+    return `${lines.join("\n")}\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    let options: CliOptions;
+    try {
+        options = parseCliArgs(argv);
+    } catch (error) {
+        const message = (error as Error).message;
+        process.stderr.write(message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
+        return message ? 2 : 0;
+    }
+    let result: PlanResult;
+    try {
+        result = await planStack(options.stack, { policyConfig: options.policyConfig });
+    } catch (error) {
+        if (error instanceof ConfigError || /unknown stack/.test((error as Error).message)) {
+            process.stderr.write(`plan: stack ${options.stack}: ${(error as Error).message}\n`);
+            return 2;
+        }
+        throw error;
+    }
+    if (options.format === "json") {
+        process.stdout.write(`${JSON.stringify(result.document, null, 2)}\n`);
+    } else if (options.format === "mermaid") {
+        process.stdout.write(result.mermaid);
+    } else {
+        process.stdout.write(renderText(result));
+    }
+    return result.document.summary.mandatory > 0 ? 1 : 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (error) => {
+            process.stderr.write(`plan: ${(error as Error).stack ?? error}\n`);
+            process.exit(2);
+        },
+    );
+}

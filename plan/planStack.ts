@@ -1,0 +1,64 @@
+import { policies } from "../policy-pack/policies";
+import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
+import { planTopology } from "../components/servers/topology";
+import { validateConfig } from "../config/validateConfig";
+import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
+import { renderMermaid } from "./renderMermaid";
+import { redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
+import { loadStackConfig } from "./stackConfig";
+
+/** The plan document; its shape is given in DESIGN.md. */
+export interface PlanDocument {
+    stack: string;
+    resources: { type: string; name: string; parent: string | null; custom: boolean; inputs: unknown }[];
+    outputs: Record<string, unknown>;
+    findings: Finding[];
+    summary: { resources: number; advisory: number; mandatory: number };
+}
+
+export interface PlanResult {
+    document: PlanDocument;
+    mermaid: string;
+    /** Config keys the plan filled with a placeholder because they are secrets set at deploy time. */
+    placeholders: string[];
+}
+
+export interface PlanOptions {
+    policyConfig?: PolicyConfigFile;
+    /** Replaces or adds raw config values (`webstack:backendHop` → "plaintext"), for what-if runs and tests. */
+    configOverrides?: Record<string, string>;
+}
+
+/**
+ * Runs the program offline for one stack and evaluates the policy pack over what it would
+ * create. Throws ConfigError for an invalid stack config, before any resource exists.
+ */
+export async function planStack(stack: string, options: PlanOptions = {}): Promise<PlanResult> {
+    const raw = loadStackConfig(stack);
+    const config = { ...raw.config, ...(options.configOverrides ?? {}) };
+    // Validate up front as the program does, so the plan can draw the topology too.
+    const { config: validated } = validateConfig(config);
+    const run = await runProgram(stack, config, raw.secretKeys);
+
+    const planned: PlannedResource[] = run.resources
+        .filter((r) => r.type !== "pulumi:pulumi:Stack")
+        .map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
+    const findings = evaluatePolicies(policies, planned, options.policyConfig ?? {});
+
+    const document: PlanDocument = {
+        stack,
+        resources: run.resources
+            .filter((r) => r.type !== "pulumi:pulumi:Stack")
+            .map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs) })),
+        outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, o]) => [name, o.secret ? "[secret]" : redactSecrets(o.value)])),
+        findings,
+        summary: {
+            resources: planned.length,
+            advisory: findings.filter((f) => f.enforcementLevel === "advisory").length,
+            mandatory: findings.filter((f) => f.enforcementLevel === "mandatory").length,
+        },
+    };
+    const topology = planTopology(validated, subnetCidrsFromConfig(validated.network));
+    const monitors = run.resources.filter((r) => r.type === "datadog:index/monitor:Monitor").map((r) => String(unwrapSecrets(r.inputs.name)));
+    return { document, mermaid: renderMermaid({ stack, config: validated, topology, monitors }), placeholders: raw.placeholders };
+}
