@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as fc from "fast-check";
 import { loadPolicyConfig } from "../../plan/evaluatePolicies";
 import { policies } from "../../policy-pack/policies";
 import { check, devStack, prodStack } from "./fixtures";
@@ -36,5 +37,22 @@ describe("policies", () => {
         const unknown = devStack().map(r => ({ ...r, inputs: {} }));
         const findings = check(policies, unknown).filter(f => /failed/.test(f.message));
         assert.deepStrictEqual(findings, []);
+    });
+});
+
+describe("policies under arbitrary (unknown or malformed) inputs", () => {
+    // Property test: whatever shape a preview hands us, no policy throws.
+    const types = ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:lb/listener:Listener", "aws:lb/targetGroup:TargetGroup",
+        "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance",
+        "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert", "datadog:index/monitor:Monitor"];
+    it("never fails a policy", () => {
+        fc.assert(fc.property(fc.constantFrom(...types), fc.dictionary(fc.constantFrom("userData", "protocol", "ingress", "defaultActions", "metadataOptions",
+            "rootBlockDevice", "ebsBlockDevices", "query", "multiAz", "algorithm", "rsaBits", "vpcSecurityGroupIds", "clusterIdentifier", "arn"), fc.anything()),
+        (type, inputs) => {
+            const r = { type, name: "r", urn: `urn:pulumi:dev::webstack::${type}::r`, parent: null, custom: true, inputs };
+            const failures = check(policies, [r]).filter(f => / failed/.test(f.message));
+            assert.deepStrictEqual(failures, []);
+        }), { numRuns: 300 });
     });
 });
