@@ -22,6 +22,10 @@ export function isLiteralValue(raw: string): boolean {
     if (/[$`]/.test(v) || v.startsWith("{{") || v.startsWith("%(") || v.startsWith("<") || v.startsWith("/")) {
         return false;
     }
+    // Code such as `password=read_password()` or `password=os.environ["X"]` reads the value at run time.
+    if (/^[A-Za-z_][\w.]*[([]/.test(v)) {
+        return false;
+    }
     // `password=` followed directly by another option, e.g. `--password= --user`, is not a value.
     return !v.startsWith("-");
 }

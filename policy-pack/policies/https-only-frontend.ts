@@ -43,6 +43,10 @@ function minTlsOk(bind: string[], cfg: HaproxyConfig): boolean {
     return forced || (minVer !== undefined && GOOD_MIN_VERSIONS.includes(minVer));
 }
 
+function isLocalBind(address: string): boolean {
+    return /^(127\.|localhost:|\[?::1\]?:|unix@|\/|abns@)/.test(address);
+}
+
 function redirectsToHttps(section: HaproxySection): boolean {
     return section.lines.some(l =>
         (l[0] === "http-request" && l[1] === "redirect" && l[2] === "scheme" && l[3] === "https") ||
@@ -78,7 +82,8 @@ export function haproxyHttpsProblems(cfgText: string, minHsts: number): string[]
     }
     // Plain-HTTP frontends in http mode must only redirect to HTTPS.
     for (const s of cfg.sections.filter(x => (x.kind === "frontend" || x.kind === "listen") && proxyMode(x) === "http")) {
-        const plainBinds = directives(s, "bind").filter(b => !b.includes("ssl"));
+        // Loopback and unix-socket binds (e.g. the stats page the Datadog agent scrapes) are not reachable from clients.
+        const plainBinds = directives(s, "bind").filter(b => !b.includes("ssl") && !isLocalBind(b[1] ?? ""));
         if (plainBinds.length > 0 && !redirectsToHttps(s)) {
             problems.push(`frontend ${s.name} accepts plain HTTP on ${plainBinds.map(b => b[1]).join(", ")} without \`http-request redirect scheme https\``);
         }

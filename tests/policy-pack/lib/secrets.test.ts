@@ -11,7 +11,7 @@ describe("lib/secrets", () => {
     });
     it("finds nothing in the program's boot scripts", () => {
         assert.deepStrictEqual(findSecrets([DATADOG_INSTALL_SCRIPT, FETCH_SECRETS_SCRIPT, MYSQL_BOOTSTRAP_SCRIPT]), []);
-        assert.deepStrictEqual(findSecrets(["validate_password.policy = STRONG", "[ $PASSWORD = foo ]", "PASSWORD_FILE=/run/pw"]), []);
+        assert.deepStrictEqual(findSecrets(["validate_password.policy = STRONG", "[ $PASSWORD = foo ]", "PASSWORD_FILE=/run/pw", "conn = pymysql.connect(password=read_password(), user=os.environ[\"U\"])", "password=os.environ[\"PW\"]"]), []);
     });
     it("finds literal secrets", () => {
         assert.deepStrictEqual(findSecrets(["mysql --password=hunter2 -e 'select 1'"]).map(f => f.kind), ["password"]);

@@ -25,6 +25,11 @@ describe("https-only-frontend", () => {
         const legacy = haproxyCfg().replace("http-request redirect scheme https code 301", "redirect scheme https code 301 if !{ ssl_fc }");
         assert.deepStrictEqual(check(policy, [lbWith(legacy)]), []);
     });
+    it("ignores loopback-only plain HTTP frontends such as the stats page", () => {
+        const stats = haproxyCfg() + "frontend stats\n    bind 127.0.0.1:8404\n    stats enable\n    stats uri /stats\n";
+        assert.deepStrictEqual(check(policy, [lbWith(stats)]), []);
+        assert.strictEqual(check(policy, [lbWith(stats.replace("127.0.0.1:8404", ":8404"))]).length, 1);
+    });
     it("flags missing or short HSTS, with a configurable minimum", () => {
         const noHsts = haproxyCfg().replace(/ {4}http-response set-header Strict-Transport-Security.*\n/, "");
         assert.match(check(policy, [lbWith(noHsts)])[0].message, /HSTS/);
