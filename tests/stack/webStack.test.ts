@@ -1,0 +1,203 @@
+import { strict as assert } from "assert";
+import { fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
+import { ProgramRun, unwrapSecrets } from "../../plan/runProgram";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
+
+function groupNameById(run: ProgramRun, id: string): string {
+    // Mocked security group ids are derived from the resource name; match them back.
+    const groups = ofType(run, "aws:ec2/securityGroup:SecurityGroup");
+    const outputs = run.outputs.securityGroupIds.value as Record<string, string>;
+    const role = Object.entries(outputs).find(([, groupId]) => groupId === id)?.[0];
+    assert.ok(role, `unknown security group ${id} among ${groups.map((g) => g.name).join(", ")}`);
+    return role!;
+}
+
+function ingressSummary(run: ProgramRun): string[] {
+    return ofType(run, INGRESS)
+        .map((r) => {
+            const i = inputs(r);
+            const source = i.cidrIpv4 ?? groupNameById(run, i.referencedSecurityGroupId);
+            return `${groupNameById(run, i.securityGroupId)} <- ${source} tcp/${i.fromPort}`;
+        })
+        .sort();
+}
+
+function allSecretValues(run: ProgramRun): string[] {
+    // Every generated password and private key the mocks handed back.
+    const values: string[] = [];
+    for (const r of run.resources) {
+        if (r.type === "aws:ssm/parameter:Parameter") {
+            values.push(String(unwrapSecrets(r.inputs.value)));
+        }
+    }
+    return values.filter((v) => v.length >= 8);
+}
+
+describe("WebStack: dev (the reference design)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await programRun("dev");
+    });
+
+    it("has one load balancer and two app servers, and no database servers", () => {
+        assert.deepEqual(ofType(run, INSTANCE).map((r) => r.name).sort(), ["webstack-app-0", "webstack-app-1", "webstack-lb"]);
+        assert.equal(ofType(run, "aws:rds/instance:Instance").length, 0);
+    });
+
+    it("opens only 80/443 from clients, the backend port from the LB group, and MySQL inside the app group", () => {
+        assert.deepEqual(ingressSummary(run), [
+            "app <- app tcp/3306",
+            "app <- loadBalancer tcp/80",
+            "loadBalancer <- 0.0.0.0/0 tcp/443",
+            "loadBalancer <- 0.0.0.0/0 tcp/80",
+        ]);
+    });
+
+    it("sends plaintext HTTP to the backends (the documented weakness)", () => {
+        const lb = ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!;
+        const cfg = fileOf(userDataOf(lb), "/etc/haproxy/haproxy.cfg")!;
+        assert.match(cfg, /server app-0 10\.20\.64\.10:80 check$/m);
+        assert.match(cfg, /server app-1 10\.20\.80\.10:80 check$/m);
+        assert.doesNotMatch(cfg, /verify required/);
+    });
+
+    it("puts web, app and database on every app server: primary on app-0, read-only replica on app-1", () => {
+        const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) => userDataOf(ofType(run, INSTANCE).find((r) => r.name === n)!));
+        for (const ud of [app0, app1]) {
+            assert.ok(ud.packages.includes("nginx") && ud.packages.includes("mysql-server") && ud.packages.includes("python3-pymysql"));
+        }
+        assert.match(fileOf(app0, "/etc/mysql/mysql.conf.d/60-webstack.cnf")!, /read_only = OFF/);
+        assert.match(fileOf(app1, "/etc/mysql/mysql.conf.d/60-webstack.cnf")!, /super_read_only = ON/);
+        assert.match(fileOf(app1, "/usr/local/sbin/webstack-db-bootstrap")!, /SOURCE_HOST='app-0\.webstack\.internal'.*SOURCE_SSL_VERIFY_SERVER_CERT=1/);
+    });
+});
+
+describe("WebStack: prod (every weakness resolved by config)", () => {
+    let run: ProgramRun;
+    before(async () => {
+        run = await programRun("prod");
+    });
+
+    it("has a load balancer and three app servers, and RDS Multi-AZ with a read replica", () => {
+        assert.deepEqual(ofType(run, INSTANCE).map((r) => r.name).sort(), ["webstack-app-0", "webstack-app-1", "webstack-app-2", "webstack-lb"]);
+        const rds = ofType(run, "aws:rds/instance:Instance").map(inputs);
+        const writer = rds.find((r) => !r.replicateSourceDb)!;
+        assert.equal(writer.multiAz, true);
+        assert.equal(writer.storageEncrypted, true);
+        assert.equal(writer.publiclyAccessible, false);
+        assert.equal(writer.backupRetentionPeriod, 14);
+        assert.equal(rds.filter((r) => r.replicateSourceDb).length, 1);
+    });
+
+    it("lets only the app group reach the database", () => {
+        assert.deepEqual(ingressSummary(run), [
+            "app <- loadBalancer tcp/443",
+            "database <- app tcp/3306",
+            "loadBalancer <- 0.0.0.0/0 tcp/443",
+            "loadBalancer <- 0.0.0.0/0 tcp/80",
+        ]);
+    });
+
+    it("re-encrypts to every backend and verifies its name against the internal CA", () => {
+        const cfg = fileOf(userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!), "/etc/haproxy/haproxy.cfg")!;
+        const servers = cfg.split("\n").filter((l) => /^\s+server /.test(l));
+        assert.equal(servers.length, 3);
+        for (const line of servers) {
+            assert.match(line, /:443 check ssl verify required ca-file \/etc\/webstack\/tls\/internal-ca\.pem verifyhost app-\d\.webstack\.internal/);
+        }
+    });
+
+    it("app servers carry no database and reach RDS with its CA bundle", () => {
+        for (const instance of ofType(run, INSTANCE).filter((r) => r.name.includes("app"))) {
+            const ud = userDataOf(instance);
+            assert.ok(!ud.packages.some((p) => /mysql-server|mariadb-server/.test(p)));
+            assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_WRITER=webstack-db-writer\..*\.rds\.amazonaws\.com/);
+            assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_CA=\/etc\/webstack\/tls\/rds-ca\.pem/);
+        }
+    });
+});
+
+for (const stack of ["dev", "prod"]) {
+    describe(`WebStack hardening (${stack})`, () => {
+        let run: ProgramRun;
+        before(async () => {
+            run = await programRun(stack);
+        });
+
+        it("every instance requires IMDSv2, encrypts its root volume, has no public address of its own and one security group", () => {
+            for (const instance of ofType(run, INSTANCE).map(inputs)) {
+                assert.equal(instance.metadataOptions.httpTokens, "required");
+                assert.equal(instance.rootBlockDevice.encrypted, true);
+                assert.equal(instance.associatePublicIpAddress, false);
+                assert.equal(instance.vpcSecurityGroupIds.length, 1);
+            }
+        });
+
+        it("no SSH anywhere by default, no world-open port but the load balancer's 80/443", () => {
+            for (const rule of ofType(run, INGRESS).map(inputs)) {
+                assert.notEqual(rule.fromPort, 22);
+                if (rule.cidrIpv4 === "0.0.0.0/0") {
+                    assert.ok([80, 443].includes(rule.fromPort));
+                }
+            }
+            for (const rule of ofType(run, EGRESS).map(inputs)) {
+                assert.ok(rule.cidrIpv4 === undefined || [80, 443].includes(rule.fromPort), `egress ${JSON.stringify(rule)}`);
+            }
+        });
+
+        it("no secret value appears in any user data; instances fetch them by parameter name", () => {
+            const secrets = allSecretValues(run);
+            assert.ok(secrets.length >= 4, "expected generated passwords and keys in SSM parameters");
+            for (const instance of ofType(run, INSTANCE)) {
+                const text = String(inputs(instance).userData);
+                for (const secret of secrets) {
+                    assert.ok(!text.includes(secret.trim().split("\n")[1] ?? secret), `${instance.name} user data contains a secret`);
+                    assert.ok(!text.includes(secret), `${instance.name} user data contains a secret`);
+                }
+                assert.doesNotMatch(text, /PRIVATE KEY/);
+                assert.match(text, new RegExp(`fetch '/webstack/${stack}/`));
+            }
+        });
+
+        it("every secret is stored as an SSM SecureString and kept secret in the state", () => {
+            for (const parameter of ofType(run, "aws:ssm/parameter:Parameter")) {
+                assert.equal(inputs(parameter).type, "SecureString");
+                assert.equal(typeof parameter.inputs.value === "object" && parameter.inputs.value !== null, true, `${parameter.name} value is not marked secret`);
+            }
+        });
+
+        it("each instance role may read exactly the parameters its boot scripts fetch", () => {
+            for (const instance of ofType(run, INSTANCE)) {
+                const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === `${instance.name}-secrets`)!;
+                const allowed = (JSON.parse(String(inputs(policy).policy)).Statement[0].Resource as string[]).map((arn) => arn.replace(/^.*:parameter/, "")).sort();
+                const fetched = [...String(inputs(instance).userData).matchAll(/fetch '([^']+)'/g)].map((m) => m[1]);
+                fetched.push(`/webstack/${stack}/datadog/api-key`);
+                assert.deepEqual(allowed, [...new Set(fetched)].sort());
+            }
+        });
+
+        it("every server runs a host firewall and the Datadog agent", () => {
+            for (const instance of ofType(run, INSTANCE)) {
+                const ud = userDataOf(instance);
+                assert.match(fileOf(ud, "/etc/nftables.conf")!, /policy drop;/);
+                assert.deepEqual(ud.runcmd[0], ["systemctl", "enable", "--now", "nftables"]);
+                assert.match(fileOf(ud, "/usr/local/sbin/webstack-install-datadog-agent")!, /install_script_agent7\.sh/);
+            }
+        });
+
+        it("has a web QPS monitor for spikes and one for drops to zero", () => {
+            const monitors = ofType(run, "datadog:index/monitor:Monitor").map(inputs);
+            const qps = monitors.filter((m) => /haproxy\.frontend\.http\.requests\.count/.test(m.query));
+            assert.ok(qps.some((m) => / > \d/.test(m.query) && !m.notifyNoData));
+            assert.ok(qps.some((m) => / < [\d.]+$/.test(m.query) && m.notifyNoData));
+        });
+
+        it("keeps the database password output secret", () => {
+            assert.equal(run.outputs.databaseAppPassword.secret, true);
+            assert.equal(run.outputs.caCertificatePem.secret, false);
+        });
+    });
+}
