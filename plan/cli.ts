@@ -3,7 +3,7 @@ import { ConfigError } from "../config/validateConfig";
 import { Finding, loadPolicyConfig, PolicyConfigFile } from "./evaluatePolicies";
 import { PlanResult, planStack } from "./planStack";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json | --mermaid] [--policy-config FILE]
+const USAGE = `usage: npm run plan -- --stack <name> [--json | --mermaid] [--policy-config FILE] [--set KEY=VALUE]...
 
 Runs the Pulumi program offline (under mocks) with Pulumi.<name>.yaml, evaluates the
 policy pack over every resource it would create, and prints the resource tree, the stack
@@ -13,6 +13,8 @@ outputs (secrets redacted) and the findings.
   --json                 print one JSON document and nothing else on stdout
   --mermaid              print the architecture as a Mermaid diagram
   --policy-config FILE   enforcement levels and waivers (Pulumi's --policy-config format)
+  --set KEY=VALUE        what-if: override one config value without editing the stack
+                         file (repeatable), e.g. --set webstack:backendHop=plaintext
 
 exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or invalid config`;
 
@@ -22,6 +24,7 @@ interface CliOptions {
     stack: string;
     format: "text" | "json" | "mermaid";
     policyConfig?: PolicyConfigFile;
+    overrides: Record<string, string>;
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -29,7 +32,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     try {
         parsed = parseArgs({
             args: argv,
-            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, help: { type: "boolean" } },
+            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, set: { type: "string", multiple: true }, help: { type: "boolean" } },
             strict: true,
             allowPositionals: false,
         });
@@ -54,7 +57,15 @@ export function parseCliArgs(argv: string[]): CliOptions {
             throw new UsageError(`--policy-config ${values["policy-config"]}: ${(error as Error).message}`);
         }
     }
-    return { stack: values.stack, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig };
+    const overrides: Record<string, string> = {};
+    for (const assignment of values.set ?? []) {
+        const match = /^([a-z][A-Za-z0-9]*:[A-Za-z0-9_.-]+)=(.*)$/s.exec(assignment);
+        if (!match) {
+            throw new UsageError(`--set ${assignment}: expected namespace:key=value, e.g. webstack:backendHop=plaintext`);
+        }
+        overrides[match[1]] = match[2];
+    }
+    return { stack: values.stack, overrides, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig };
 }
 
 export function renderText(result: PlanResult): string {
@@ -104,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     let result: PlanResult;
     try {
-        result = await planStack(options.stack, { policyConfig: options.policyConfig });
+        result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides });
     } catch (error) {
         if (error instanceof ConfigError || /unknown stack/.test((error as Error).message)) {
             process.stderr.write(`plan: stack ${options.stack}: ${(error as Error).message}\n`);

@@ -1,0 +1,217 @@
+import { strict as assert } from "assert";
+import { parse } from "yaml";
+import { renderNginxSite } from "../../components/appserver/renderNginxSite";
+import { renderCloudInit } from "../../components/cloudinit/renderCloudInit";
+import { renderMysqlConfig } from "../../components/database/renderMysqlConfig";
+import { renderDatabaseBootstrap } from "../../components/database/renderReplicationBootstrap";
+import { renderHostFirewall } from "../../components/firewall/renderHostFirewall";
+import { HaproxySpec, renderHaproxyConfig } from "../../components/loadbalancer/renderHaproxyConfig";
+import { renderDatadogChecks } from "../../components/monitoring/renderDatadogFiles";
+import { renderFetchSecrets } from "../../components/secrets/renderFetchSecrets";
+
+const haproxySpec: HaproxySpec = {
+    domain: "www.example.com",
+    backends: [
+        { name: "app-0", address: "10.20.64.10", fqdn: "app-0.webstack.internal" },
+        { name: "app-1", address: "10.20.80.10", fqdn: "app-1.webstack.internal" },
+    ],
+    backendHop: "tls",
+    backendPort: 443,
+    frontendCertificatePath: "/etc/haproxy/tls/site.pem",
+    internalCaPath: "/etc/webstack/tls/internal-ca.pem",
+    statsBind: "127.0.0.1:8404",
+    hstsMaxAgeSeconds: 63072000,
+    adminSocketPath: "/run/haproxy/admin.sock",
+};
+
+describe("renderHaproxyConfig", () => {
+    it("terminates TLS 1.2+ with AEAD ciphers, redirects HTTP and sets HSTS", () => {
+        const cfg = renderHaproxyConfig(haproxySpec);
+        assert.match(cfg, /ssl-default-bind-options ssl-min-ver TLSv1\.2/);
+        assert.doesNotMatch(cfg, /CBC|RC4|3DES|SHA1[^0-9]/);
+        assert.match(cfg, /frontend http-in\n\s+bind :80\n\s+http-request redirect scheme https code 301/);
+        assert.match(cfg, /bind :443 ssl crt \/etc\/haproxy\/tls\/site\.pem/);
+        assert.match(cfg, /Strict-Transport-Security "max-age=63072000; includeSubDomains"/);
+    });
+
+    it("balances round robin over every backend with an HTTP health check", () => {
+        const cfg = renderHaproxyConfig(haproxySpec);
+        assert.match(cfg, /balance roundrobin/);
+        assert.match(cfg, /http-check send meth GET uri \/healthz/);
+        assert.equal(cfg.match(/^\s+server /gm)!.length, 2);
+    });
+
+    it("tls hop: every server verifies the internal CA and its own name", () => {
+        const lines = renderHaproxyConfig(haproxySpec).split("\n").filter((l) => /^\s+server /.test(l));
+        assert.deepEqual(lines, [
+            "    server app-0 10.20.64.10:443 check ssl verify required ca-file /etc/webstack/tls/internal-ca.pem verifyhost app-0.webstack.internal sni str(app-0.webstack.internal)",
+            "    server app-1 10.20.80.10:443 check ssl verify required ca-file /etc/webstack/tls/internal-ca.pem verifyhost app-1.webstack.internal sni str(app-1.webstack.internal)",
+        ]);
+    });
+
+    it("plaintext hop: plain HTTP server lines", () => {
+        const cfg = renderHaproxyConfig({ ...haproxySpec, backendHop: "plaintext", backendPort: 80 });
+        assert.match(cfg, /^    server app-0 10\.20\.64\.10:80 check$/m);
+        assert.doesNotMatch(cfg, /verify required/);
+    });
+
+    it("binds the stats and Prometheus endpoint to loopback only", () => {
+        assert.match(renderHaproxyConfig(haproxySpec), /frontend stats\n\s+bind 127\.0\.0\.1:8404\n\s+http-request use-service prometheus-exporter if \{ path \/metrics \}/);
+    });
+
+    it("refuses a load balancer with no backend", () => {
+        assert.throws(() => renderHaproxyConfig({ ...haproxySpec, backends: [] }), /at least one backend/);
+    });
+});
+
+describe("renderNginxSite", () => {
+    const spec = { serverName: "app-0.webstack.internal", publicNames: ["example.com", "www.example.com"], listenPort: 443, appPort: 8000, statusPort: 8081, trustedProxies: ["10.20.0.10"] };
+
+    it("serves TLS with the backend certificate when the hop is re-encrypted", () => {
+        const site = renderNginxSite({ ...spec, tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
+        assert.match(site, /listen 443 ssl;/);
+        assert.match(site, /ssl_certificate \/c\.crt;/);
+        assert.match(site, /ssl_protocols TLSv1\.2 TLSv1\.3;/);
+        assert.match(site, /ssl_session_cache shared:webstack:10m;/);
+    });
+
+    it("serves plain HTTP on the backend port otherwise, proxies to the app with keep-alive", () => {
+        const site = renderNginxSite({ ...spec, listenPort: 80 });
+        assert.match(site, /listen 80;/);
+        assert.doesNotMatch(site, /ssl_certificate/);
+        assert.match(site, /keepalive 16;/);
+        assert.match(site, /proxy_set_header Connection "";/);
+        assert.match(site, /set_real_ip_from 10\.20\.0\.10;/);
+    });
+
+    it("exposes stub_status on loopback only", () => {
+        assert.match(renderNginxSite(spec), /listen 127\.0\.0\.1:8081;\n\s+location \/nginx_status \{\n\s+stub_status;/);
+    });
+});
+
+describe("renderMysqlConfig", () => {
+    const tls = { caPath: "/ca", certificatePath: "/c", keyPath: "/k" };
+    it("mysql 8.0: GTID mode, TLS required; the replica is super_read_only", () => {
+        const primary = renderMysqlConfig({ engine: "mysql", role: "primary", serverId: 1, port: 3306, bindAddress: "10.0.0.1", tls });
+        const replica = renderMysqlConfig({ engine: "mysql", role: "replica", serverId: 2, port: 3306, bindAddress: "10.0.0.2", tls });
+        for (const cnf of [primary, replica]) {
+            assert.match(cnf, /gtid_mode = ON/);
+            assert.match(cnf, /enforce_gtid_consistency = ON/);
+            assert.match(cnf, /require_secure_transport = ON/);
+            assert.match(cnf, /log_bin = mysql-bin/);
+        }
+        assert.match(primary, /read_only = OFF/);
+        assert.match(replica, /^read_only = ON$/m);
+        assert.match(replica, /^super_read_only = ON$/m);
+        assert.match(replica, /server_id = 2/);
+    });
+
+    it("mariadb 10.11: no gtid_mode or super_read_only (unknown to MariaDB), gtid_strict_mode instead", () => {
+        const replica = renderMysqlConfig({ engine: "mariadb", role: "replica", serverId: 2, port: 3306, bindAddress: "10.0.0.2", tls });
+        assert.doesNotMatch(replica, /gtid_mode|super_read_only|enforce_gtid_consistency|log_replica_updates/);
+        assert.match(replica, /gtid_strict_mode = ON/);
+        assert.match(replica, /^read_only = ON$/m);
+        assert.match(replica, /log_slave_updates = ON/);
+    });
+});
+
+describe("renderDatabaseBootstrap", () => {
+    const spec = {
+        databaseName: "webapp",
+        primaryHost: "app-0.webstack.internal",
+        port: 3306,
+        caPath: "/etc/webstack/tls/internal-ca.pem",
+        appClientAddresses: ["10.20.64.10", "10.20.80.10"],
+        replicaAddress: "10.20.80.10",
+        appUser: "webapp",
+        replicationUser: "replicator",
+        passwordFiles: { root: "/s/root", replication: "/s/repl", app: "/s/app" },
+        socketPath: "/run/mysqld/mysqld.sock",
+    };
+
+    it("primary: creates the database, TLS-only users and the socket-authenticated agent user", () => {
+        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "primary" });
+        assert.match(script, /CREATE DATABASE IF NOT EXISTS \\`webapp\\`;/);
+        assert.match(script, /CREATE USER IF NOT EXISTS 'webapp'@'10\.20\.64\.10' IDENTIFIED BY '\$\{APP_PASSWORD\}' REQUIRE SSL;/);
+        assert.match(script, /CREATE USER IF NOT EXISTS 'replicator'@'10\.20\.80\.10' IDENTIFIED BY '\$\{REPLICATION_PASSWORD\}' REQUIRE SSL;/);
+        assert.match(script, /'dd-agent'@'localhost' IDENTIFIED WITH auth_socket/);
+        assert.match(script, /APP_PASSWORD="\$\(cat \/s\/app\)"/);
+    });
+
+    it("replica (mysql): CHANGE REPLICATION SOURCE with auto-position and verified TLS", () => {
+        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "replica" });
+        assert.match(script, /CHANGE REPLICATION SOURCE TO SOURCE_HOST='app-0\.webstack\.internal'.*SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA='\/etc\/webstack\/tls\/internal-ca\.pem', SOURCE_SSL_VERIFY_SERVER_CERT=1/);
+        assert.match(script, /START REPLICA;/);
+        assert.doesNotMatch(script, /CREATE USER/);
+        assert.doesNotMatch(script, /APP_PASSWORD/);
+    });
+
+    it("replica (mariadb): CHANGE MASTER with MASTER_USE_GTID=slave_pos and verified TLS", () => {
+        const script = renderDatabaseBootstrap({ ...spec, engine: "mariadb", role: "replica" });
+        assert.match(script, /CHANGE MASTER TO MASTER_HOST='app-0\.webstack\.internal'.*MASTER_USE_GTID=slave_pos, MASTER_SSL=1, .*MASTER_SSL_VERIFY_SERVER_CERT=1/);
+        assert.match(script, /START SLAVE;/);
+        assert.match(script, /IDENTIFIED VIA unix_socket OR mysql_native_password/);
+    });
+
+    it("never carries a password, only the files to read them from", () => {
+        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "primary" });
+        for (const match of script.matchAll(/(?:IDENTIFIED BY|PASSWORD\(|password = )\s*'?([^'\s)]*)/g)) {
+            assert.match(match[1], /^\$\{[A-Z_]+\}$/);
+        }
+    });
+});
+
+describe("renderHostFirewall", () => {
+    it("drops inbound by default and opens each port to its sources only", () => {
+        const rules = renderHostFirewall({
+            serverName: "app-0",
+            rules: [
+                { description: "backend", port: 443, sources: ["10.20.0.10"] },
+                { description: "SSH", port: 22, sources: [] },
+            ],
+        });
+        assert.match(rules, /type filter hook input priority filter; policy drop;/);
+        assert.match(rules, /ip saddr \{ 10\.20\.0\.10 \} tcp dport 443 accept/);
+        assert.doesNotMatch(rules, /dport 22/);
+        assert.match(rules, /chain output \{\n\s+type filter hook output priority filter; policy accept;/);
+    });
+});
+
+describe("renderFetchSecrets", () => {
+    it("reads each parameter with decryption and writes it with its owner and mode", () => {
+        const script = renderFetchSecrets({ region: "eu-west-1", secrets: [{ parameter: "/webstack/dev/mysql/app-password", path: "/etc/webstack/secrets/app", owner: "webstack-app:webstack-app", mode: "0400" }] });
+        assert.match(script, /aws ssm get-parameter --region eu-west-1 --name "\$1" --with-decryption/);
+        assert.match(script, /^fetch '\/webstack\/dev\/mysql\/app-password' '\/etc\/webstack\/secrets\/app' 'webstack-app:webstack-app' '0400'$/m);
+        assert.match(script, /umask 077/);
+    });
+});
+
+describe("renderDatadogChecks", () => {
+    const spec = { haproxyMetricsUrl: "http://127.0.0.1:8404/metrics", nginxStatusUrl: "http://127.0.0.1:8081/nginx_status", mysqlSocket: "/run/mysqld/mysqld.sock", publicHostname: "www.example.com", tags: ["env:dev"] };
+    it("configures only the checks for what the server runs", () => {
+        const paths = (components: any[]) => renderDatadogChecks({ ...spec, components }).map((f) => f.path.split("/")[4]);
+        assert.deepEqual(paths(["load-balancer"]), ["haproxy.d", "tls.d"]);
+        assert.deepEqual(paths(["web", "app", "database"]), ["nginx.d", "mysql.d"]);
+    });
+    it("reads HAProxy's Prometheus endpoint and MySQL replication through the socket", () => {
+        const [haproxy] = renderDatadogChecks({ ...spec, components: ["load-balancer"] });
+        assert.deepEqual(parse(haproxy.content).instances[0].openmetrics_endpoint, "http://127.0.0.1:8404/metrics");
+        const [mysql] = renderDatadogChecks({ ...spec, components: ["database"] });
+        const instance = parse(mysql.content).instances[0];
+        assert.equal(instance.options.replication, true);
+        assert.equal(instance.password, undefined);
+    });
+});
+
+describe("renderCloudInit", () => {
+    it("serialises a cloud-config document the YAML parser reads back unchanged", () => {
+        const files = [{ path: "/etc/x.conf", content: "a: 'quoted' # not a comment\n  indented\n", permissions: "0644" }];
+        const text = renderCloudInit({ packages: ["nginx"], files, commands: [["systemctl", "restart", "nginx"], "echo done"] });
+        assert.ok(text.startsWith("#cloud-config\n"));
+        const doc = parse(text);
+        assert.deepEqual(doc.packages, ["nginx"]);
+        assert.equal(doc.write_files[0].content, files[0].content);
+        assert.equal(doc.write_files[0].defer, true);
+        assert.deepEqual(doc.runcmd, [["systemctl", "restart", "nginx"], "echo done"]);
+    });
+});

@@ -1,0 +1,103 @@
+import { strict as assert } from "assert";
+import { main, parseCliArgs } from "../../plan/cli";
+import { loadPolicyConfig } from "../../plan/evaluatePolicies";
+import { planStack } from "../../plan/planStack";
+
+const DOCUMENTED = ["no-plaintext-backend-traffic", "no-single-database-writer", "no-identical-server-roles"];
+const MANDATORY = loadPolicyConfig("policy-pack/config/prod-mandatory.json");
+
+/** Captures what main() writes to stdout and stderr. */
+async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const write = { out: process.stdout.write, err: process.stderr.write };
+    process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
+    process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
+    try {
+        const code = await main(args);
+        return { code, stdout: out.join(""), stderr: err.join("") };
+    } finally {
+        process.stdout.write = write.out;
+        process.stderr.write = write.err;
+    }
+}
+
+describe("offline plan", () => {
+    it("dev reports the three documented issues, advisory", async () => {
+        const { document } = await planStack("dev");
+        const policies = new Set(document.findings.map((f) => f.policy));
+        assert.deepEqual([...policies].sort(), [...DOCUMENTED].sort());
+        assert.ok(document.findings.every((f) => f.enforcementLevel === "advisory"));
+        assert.equal(document.summary.mandatory, 0);
+    });
+
+    it("prod reports none of them", async () => {
+        const { document } = await planStack("prod", { policyConfig: MANDATORY });
+        assert.deepEqual(document.findings, []);
+    });
+
+    const weaknesses: [string, Record<string, string>, string][] = [
+        ["the plaintext backend hop", { "webstack:backendHop": "plaintext" }, "no-plaintext-backend-traffic"],
+        ["a dedicated single writer", { "webstack:database": '{"placement":"dedicated"}' }, "no-single-database-writer"],
+        ["colocated tiers", { "webstack:database": '{"placement":"colocated"}' }, "no-identical-server-roles"],
+    ];
+    for (const [what, overrides, policy] of weaknesses) {
+        it(`prod with the mandatory config and ${what} switched back on exits 1`, async () => {
+            const args = ["--stack", "prod", "--json", "--policy-config", "policy-pack/config/prod-mandatory.json", ...Object.entries(overrides).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
+            const { code, stdout } = await runCli(args);
+            assert.equal(code, 1);
+            const document = JSON.parse(stdout);
+            assert.ok(document.findings.some((f: { policy: string; enforcementLevel: string }) => f.policy === policy && f.enforcementLevel === "mandatory"));
+        });
+    }
+
+    it("--json prints exactly one JSON document in the documented shape, secrets redacted", async () => {
+        const { code, stdout } = await runCli(["--stack", "dev", "--json"]);
+        assert.equal(code, 0);
+        const document = JSON.parse(stdout);
+        assert.deepEqual(Object.keys(document), ["stack", "resources", "outputs", "findings", "summary"]);
+        assert.equal(document.outputs.databaseAppPassword, "[secret]");
+        const password = document.resources.find((r: { type: string }) => r.type === "random:index/randomPassword:RandomPassword");
+        assert.ok(password);
+        const parameter = document.resources.find((r: { type: string; inputs: { value?: string } }) => r.type === "aws:ssm/parameter:Parameter");
+        assert.equal(parameter.inputs.value, "[secret]");
+        assert.equal(document.summary.resources, document.resources.length);
+        const instance = document.resources.find((r: { type: string; name: string }) => r.type === "aws:ec2/instance:Instance" && r.name === "webstack-lb");
+        assert.equal(instance.parent, "webstack-lb");
+    });
+
+    it("text output shows the tree, the outputs and the findings grouped by level", async () => {
+        const { code, stdout } = await runCli(["--stack", "dev"]);
+        assert.equal(code, 0);
+        assert.match(stdout, /□ webstack:index:WebStack {2}webstack\n\s+□ webstack:network:Network {2}webstack-network/);
+        assert.match(stdout, /databaseAppPassword: \[secret\]/);
+        assert.match(stdout, /Advisory findings \(4\):\n {2}\[no-plaintext-backend-traffic\]/);
+    });
+
+    it("--mermaid draws servers, firewalls, the plaintext hop and the replication link", async () => {
+        const { stdout } = await runCli(["--stack", "dev", "--mermaid"]);
+        assert.match(stdout, /^flowchart LR/);
+        assert.match(stdout, /subgraph fw_app_0\["firewall: app-0/);
+        assert.match(stdout, /lb -. "plaintext HTTP :80" .-> app_0/);
+        assert.match(stdout, /app_0 == "GTID replication over TLS" ==> app_1/);
+        assert.match(stdout, /Web QPS spike/);
+    });
+
+    it("exits 2 with the message on bad usage, an unknown stack or an invalid config", async () => {
+        assert.equal((await runCli([])).code, 2);
+        assert.match((await runCli(["--stack", "dev", "--json", "--mermaid"])).stderr, /cannot be combined/);
+        const unknown = await runCli(["--stack", "staging"]);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /unknown stack "staging".*stacks here: dev, prod/);
+        const invalid = await runCli(["--stack", "dev", "--set", "webstack:appServerCount=0"]);
+        assert.equal(invalid.code, 2);
+        assert.match(invalid.stderr, /webstack:appServerCount = 0/);
+        assert.equal(invalid.stdout, "");
+        assert.match((await runCli(["--stack", "dev", "--set", "nonsense"])).stderr, /expected namespace:key=value/);
+    });
+
+    it("parses repeated --set options", () => {
+        const options = parseCliArgs(["--stack", "dev", "--set", "webstack:backendHop=tls", "--set", "webstack:appServerCount=3"]);
+        assert.deepEqual(options.overrides, { "webstack:backendHop": "tls", "webstack:appServerCount": "3" });
+    });
+});
