@@ -201,3 +201,43 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("WebStack variants", () => {
+    it("dedicated placement: two database servers in their own group, reachable from the app group only", async () => {
+        const run = await programRun("dev", { "webstack:database": '{"placement":"dedicated","engine":"mariadb"}' });
+        const names = ofType(run, INSTANCE).map((r) => r.name).sort();
+        assert.deepEqual(names, ["webstack-app-0", "webstack-app-1", "webstack-db-0", "webstack-db-1", "webstack-lb"]);
+        const db0 = userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-db-0")!);
+        assert.ok(db0.packages.includes("mariadb-server") && !db0.packages.includes("nginx"));
+        assert.match(fileOf(db0, "/etc/nftables.conf")!, /ip saddr \{ 10\.20\.64\.10, 10\.20\.80\.10, 10\.20\.144\.10 \} tcp dport 3306 accept/);
+        assert.ok(ingressSummary(run).includes("database <- app tcp/3306"));
+        assert.ok(ingressSummary(run).includes("database <- database tcp/3306"));
+    });
+
+    it("existing VPC: creates no network, places servers in the given subnets", async () => {
+        const existing = {
+            existingVpc: {
+                vpcId: "vpc-0abc",
+                publicSubnets: [{ id: "subnet-0a1", cidr: "172.31.0.0/24" }, { id: "subnet-0a2", cidr: "172.31.1.0/24" }],
+                appSubnets: [{ id: "subnet-0b1", cidr: "172.31.10.0/24" }, { id: "subnet-0b2", cidr: "172.31.11.0/24" }],
+                databaseSubnets: [{ id: "subnet-0c1", cidr: "172.31.20.0/24" }, { id: "subnet-0c2", cidr: "172.31.21.0/24" }],
+            },
+        };
+        const run = await programRun("dev", { "webstack:network": JSON.stringify(existing) });
+        assert.equal(ofType(run, "aws:ec2/vpc:Vpc").length, 0);
+        assert.equal(ofType(run, "aws:ec2/subnet:Subnet").length, 0);
+        const app1 = inputs(ofType(run, INSTANCE).find((r) => r.name === "webstack-app-1")!);
+        assert.equal(app1.subnetId, "subnet-0b2");
+        assert.equal(app1.privateIp, "172.31.11.10");
+        assert.equal(run.outputs.vpcId.value, "vpc-0abc");
+    });
+
+    it("admin CIDRs open SSH to those CIDRs only, on every group and host", async () => {
+        const run = await programRun("dev", { "webstack:adminCidrs": '["198.51.100.0/24"]' });
+        const ssh = ofType(run, INGRESS).map(inputs).filter((r) => r.fromPort === 22);
+        assert.deepEqual(ssh.map((r) => r.cidrIpv4), ["198.51.100.0/24", "198.51.100.0/24"]);
+        for (const instance of ofType(run, INSTANCE)) {
+            assert.match(fileOf(userDataOf(instance), "/etc/nftables.conf")!, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
+        }
+    });
+});
