@@ -1,0 +1,141 @@
+import { CertificateSpec, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
+import { planSubnetCidrs } from "../components/network/subnetPlan";
+import { planTopology, Topology } from "../components/servers/topology";
+import { WebstackConfig } from "../config/schema";
+import { validateConfig } from "../config/validateConfig";
+import { RecordedResource, runProgram, unwrapSecrets } from "../plan/runProgram";
+import { loadStackConfig } from "../plan/stackConfig";
+
+export type BackendHopOverride = "tls" | "plaintext";
+export type PlacementOverride = "colocated" | "dedicated";
+
+export interface RehearsalOptions {
+    stack: string;
+    backendHop?: BackendHopOverride;
+    placement?: PlacementOverride;
+}
+
+/** A security-group rule as the program registers it (aws:vpc/securityGroup{In,E}gressRule inputs). */
+export interface GroupRule {
+    direction: "ingress" | "egress";
+    groupId: string;
+    /** "tcp" or "-1" (all). */
+    protocol: string;
+    fromPort: number;
+    toPort: number;
+    cidr?: string;
+    referencedGroupId?: string;
+    description: string;
+}
+
+/** An EC2 instance of the program: its private address and security groups. */
+export interface Instance {
+    key: string;
+    privateIp: string;
+    groupIds: string[];
+}
+
+/** Everything the rehearsal boots, derived from the program's own pure functions and its resources. */
+export interface RehearsalPlan {
+    stack: string;
+    options: RehearsalOptions;
+    /** Human-readable list of what differs from the stack file (printed in the report). */
+    overrides: string[];
+    config: WebstackConfig;
+    region: string;
+    organization: string;
+    topology: Topology;
+    certificates: CertificateSpec[];
+    key: KeySpec;
+    instances: Instance[];
+    groupRules: GroupRule[];
+}
+
+/**
+ * Loads the stack's config, applies the rehearsal's overrides to it, runs the real Pulumi
+ * program under mocks once (for the security groups and instances it registers) and plans
+ * the topology and certificates with the same pure functions the program uses.
+ */
+export async function planRehearsal(options: RehearsalOptions): Promise<RehearsalPlan> {
+    const raw = loadStackConfig(options.stack);
+    const overrides: string[] = [];
+    const database = JSON.parse(raw.config["webstack:database"] ?? "{}") as Record<string, unknown>;
+    if (options.backendHop) {
+        raw.config["webstack:backendHop"] = options.backendHop;
+        overrides.push(`backendHop = ${options.backendHop} (--backend-hop)`);
+    }
+    if (options.placement) {
+        database.placement = options.placement;
+        overrides.push(`database.placement = ${options.placement} (--placement)`);
+    }
+    const placement = (database.placement as string | undefined) ?? "dedicated";
+    if (placement !== "rds" && database.engine !== "mariadb") {
+        // Debian ships no MySQL 8 server: the self-managed databases are rehearsed as MariaDB.
+        overrides.push(`database.engine = mariadb (was ${String(database.engine ?? "mysql")}; Debian has no MySQL 8 server, so the mysql flavour's SQL and my.cnf are NOT booted here)`);
+        database.engine = "mariadb";
+    }
+    raw.config["webstack:database"] = JSON.stringify(database);
+
+    const program = await runProgram(options.stack, raw.config, raw.secretKeys);
+    const { config } = validateConfig(raw.config);
+    if (options.backendHop && config.backendHop !== options.backendHop) {
+        throw new Error(`override backendHop=${options.backendHop} did not reach the validated config`);
+    }
+    if (options.placement && config.database.placement !== options.placement) {
+        throw new Error(`override placement=${options.placement} did not reach the validated config`);
+    }
+    const region = raw.config["aws:region"] ?? "us-east-1";
+    const topology = planTopology(config, planSubnetCidrs(config.network.vpcCidr, config.network.availabilityZones));
+    const organization = `webstack ${options.stack}`;
+    const nonLb = topology.servers.filter((s) => s.role !== "load-balancer").map((s) => ({ key: s.key, fqdn: s.fqdn, privateIp: s.privateIp }));
+    return {
+        stack: options.stack,
+        options,
+        overrides,
+        config,
+        region,
+        organization,
+        topology,
+        certificates: certificateSpecs(config.certificate, config.domain, nonLb, organization),
+        key: keySpec(config.certificate),
+        instances: instancesOf(program.resources, topology),
+        groupRules: groupRulesOf(program.resources),
+    };
+}
+
+function inputsOf(resource: RecordedResource): Record<string, unknown> {
+    return unwrapSecrets(resource.inputs) as Record<string, unknown>;
+}
+
+function instancesOf(resources: RecordedResource[], topology: Topology): Instance[] {
+    const instances = resources.filter((r) => r.type === "aws:ec2/instance:Instance").map(inputsOf);
+    return topology.servers.map((server) => {
+        const instance = instances.find((i) => i.privateIp === server.privateIp);
+        if (!instance) {
+            throw new Error(`the program registers no instance with private IP ${server.privateIp} (server ${server.key})`);
+        }
+        return { key: server.key, privateIp: server.privateIp, groupIds: (instance.vpcSecurityGroupIds as string[] | undefined) ?? [] };
+    });
+}
+
+function groupRulesOf(resources: RecordedResource[]): GroupRule[] {
+    const types: Record<string, GroupRule["direction"]> = {
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "ingress",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "egress",
+    };
+    return resources
+        .filter((r) => types[r.type] !== undefined)
+        .map((r) => {
+            const i = inputsOf(r);
+            return {
+                direction: types[r.type],
+                groupId: String(i.securityGroupId),
+                protocol: String(i.ipProtocol ?? "tcp"),
+                fromPort: Number(i.fromPort ?? 0),
+                toPort: Number(i.toPort ?? 65535),
+                cidr: i.cidrIpv4 as string | undefined,
+                referencedGroupId: i.referencedSecurityGroupId as string | undefined,
+                description: String(i.description ?? r.name),
+            };
+        });
+}
