@@ -52,7 +52,9 @@ def probe(host, write):
             user=os.environ["WEBSTACK_DB_USER"],
             password=read_password(),
             database=os.environ["WEBSTACK_DB_NAME"],
-            ssl={"ca": os.environ["WEBSTACK_DB_CA"]},
+            # ssl_ca, not ssl={"ca": ...}: with ssl_verify_* set, PyMySQL 1.0 rebuilds its TLS
+            # settings from ssl_ca and drops the dict, so the internal CA was never trusted.
+            ssl_ca=os.environ["WEBSTACK_DB_CA"],
             ssl_verify_cert=True,
             ssl_verify_identity=True,
             connect_timeout=2,
