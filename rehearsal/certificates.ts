@@ -70,6 +70,7 @@ export async function issueCertificates(specs: CertificateSpec[], key: KeySpec, 
 }
 
 export async function selfSigned(spec: CertificateSpec, key: KeySpec, dir: string): Promise<IssuedCertificate> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const keyFile = path.join(dir, `${spec.id}.key`);
     const certFile = path.join(dir, `${spec.id}.crt`);
     const extFile = path.join(dir, `${spec.id}.ext`);
@@ -80,6 +81,7 @@ export async function selfSigned(spec: CertificateSpec, key: KeySpec, dir: strin
 }
 
 export async function signedBy(spec: CertificateSpec, key: KeySpec, ca: IssuedCertificate, dir: string): Promise<IssuedCertificate> {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     const keyFile = path.join(dir, `${spec.id}.key`);
     const csrFile = path.join(dir, `${spec.id}.csr`);
     const certFile = path.join(dir, `${spec.id}.crt`);

@@ -202,7 +202,7 @@ async function checkReplicaReadOnly(stack: BootedStack): Promise<CheckResult> {
     const out = await appSql(stack, stack.apps[0], stack.replica!.server.fqdn, "INSERT INTO rehearsal_rows (note) VALUES ('must-not-land')");
     const readOnly = await mustSql(rootSql(stack.replica!, "SELECT @@read_only"), "read_only");
     const ok = out.code !== 0 && /read-only|read_only|1290/i.test(out.stderr) && readOnly === "1";
-    return verdict("db.replica-read-only", ok, `INSERT as webapp over TLS on the replica: ${out.code === 0 ? "ACCEPTED" : out.stderr.trim()}; @@read_only=${readOnly} (root keeps READ ONLY ADMIN in MariaDB, so the app user is what is tested)`);
+    return verdict("db.replica-read-only", ok, `INSERT as webapp over TLS on the replica: ${out.code === 0 ? "ACCEPTED" : out.stderr.trim().split("\n").pop()}; @@read_only=${readOnly} (root keeps READ ONLY ADMIN in MariaDB, so the app user is what is tested)`);
 }
 
 async function checkReplicationTls(stack: BootedStack): Promise<CheckResult> {
