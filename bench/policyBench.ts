@@ -11,7 +11,7 @@
 // RDS instances, TLS keys and certificates, Datadog monitors, and the network/IAM/SSM glue around
 // them), copied over and over with new names and URNs until the stack has the requested size.
 // Each copy keeps its parent links (renamed with the copy), so parent resolution is exercised too.
-import { Policies } from "@pulumi/policy";
+import { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicies, Finding, PlannedResource } from "../plan/evaluatePolicies";
 import { runProgram, unwrapSecrets } from "../plan/runProgram";
 import { loadStackConfig } from "../plan/stackConfig";
@@ -127,7 +127,10 @@ async function main(): Promise<void> {
     console.log(`growth ${sizes[0]} → ${sizes[sizes.length - 1]}: ×${(last / first).toFixed(1)} time for ×${sizeFactor} resources (linear ≈ ×${sizeFactor})`);
 
     // Each policy alone (evaluatePolicies with a one-policy list), to find the one that grows fastest.
-    const perPolicy = policies.map((p) => {
+    // Two no-op policies show what the evaluator itself costs (input cloning, parent resolution).
+    const noopStack: StackValidationPolicy = { name: "(no-op stack policy)", description: "evaluator baseline", validateStack: () => undefined };
+    const noopResource: ResourceValidationPolicy = { name: "(no-op resource policy)", description: "evaluator baseline", validateResource: () => undefined };
+    const perPolicy = [...policies, noopStack, noopResource].map((p) => {
         const single = [p];
         time(single, stacks[0], 1);
         const results = stacks.map((s) => time(single, s, runs));

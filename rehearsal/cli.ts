@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { runChecks } from "./checks";
 import { runFaults } from "./faults";
+import { measure } from "./bench";
 import { BackendHopOverride, PlacementOverride, planRehearsal, RehearsalOptions } from "./plan";
 import { formatReport, RehearsalReport, reportFailed } from "./report";
 import { missingPrerequisites } from "./prerequisites";
@@ -8,17 +9,20 @@ import { acquireLock, bootStack, releaseLock, teardown, TeardownState } from "./
 import { Daemons } from "./daemons";
 import { sleep } from "./exec";
 
-const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-faults] [--json <file>] [--hold <seconds>]`;
+const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-checks] [--no-faults] [--bench] [--json <file>] [--hold <seconds>]`;
 
 interface CliOptions extends RehearsalOptions {
     faults: boolean;
+    checks: boolean;
+    /** Run the wrk benchmark after the checks (before the faults). */
+    bench: boolean;
     json?: string;
     /** Keep the booted stack up this many seconds before teardown (debugging; at most 600). */
     holdSeconds?: number;
 }
 
 function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { stack: "", faults: true };
+    const options: CliOptions = { stack: "", faults: true, checks: true, bench: false };
     for (let i = 0; i < argv.length; i++) {
         const arg = argv[i];
         const value = () => {
@@ -36,6 +40,8 @@ function parseArgs(argv: string[]): CliOptions {
             if (v !== "colocated" && v !== "dedicated") throw new Error(`--placement must be colocated or dedicated, not "${v}" (rds is not booted here)`);
             options.placement = v as PlacementOverride;
         } else if (arg === "--no-faults") options.faults = false;
+        else if (arg === "--no-checks") options.checks = false;
+        else if (arg === "--bench") options.bench = true;
         else if (arg === "--json") options.json = value();
         else if (arg === "--hold") options.holdSeconds = Math.min(600, Math.max(0, Number(value()) || 0));
         else throw new Error(`unknown argument ${arg}\n${USAGE}`);
@@ -70,7 +76,11 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
         const stack = await bootStack(plan, state, log);
         report.timings = stack.timings;
         report.notes.push(...stackNotes(stack.plan));
-        report.checks.push(...(await runChecks(stack, log)));
+        if (options.checks) report.checks.push(...(await runChecks(stack, log)));
+        if (options.bench) {
+            log("bench: wrk…");
+            report.bench = await measure(stack);
+        }
         if (options.faults) report.checks.push(...(await runFaults(stack, log)));
         if (options.holdSeconds) {
             log(`holding the stack up for ${options.holdSeconds} s (run dir ${stack.runDir}); Ctrl-C tears it down`);

@@ -1,3 +1,5 @@
+import { BenchRow } from "./bench";
+
 export type CheckStatus = "PASS" | "FAIL" | "N/A";
 
 /** One line of the report: a check's stable id, its outcome and what was observed. */
@@ -14,6 +16,7 @@ export interface RehearsalReport {
     timings: Record<string, number>;
     checks: CheckResult[];
     teardownProblems: string[];
+    bench?: BenchRow[];
     /** Set when the rehearsal could not boot or crashed; the checks then are incomplete. */
     error?: string;
 }
@@ -47,6 +50,7 @@ export function formatReport(report: RehearsalReport): string {
         "",
         ...report.checks.map((c) => `${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.detail}`),
         "",
+        ...(report.bench ? ["benchmark (wrk):", ...report.bench.map((b) => `  ${b.scenario.padEnd(34)} hop ${b.backendHop.padEnd(9)} ${b.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${b.p50Ms.toFixed(2)} ms  p99 ${b.p99Ms.toFixed(2)} ms  errors ${b.errors}`)] : []),
         report.error ? `ERROR: ${report.error}` : "",
         report.teardownProblems.length ? `TEARDOWN PROBLEMS:\n${report.teardownProblems.map((p) => `  - ${p}`).join("\n")}` : "teardown: clean",
         `summary: ${report.checks.filter((c) => c.status === "PASS").length} pass, ${report.checks.filter((c) => c.status === "FAIL").length} fail, ${report.checks.filter((c) => c.status === "N/A").length} n/a`,

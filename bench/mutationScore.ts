@@ -1,0 +1,138 @@
+// Mutation score of the policy pack (Stryker, configured in stryker.config.json): per file and
+// in total, plus the surviving mutants so the weakest tests can be found.
+//
+//   npx ts-node -T bench/mutationScore.ts            # read reports/mutation/mutation.json (run Stryker if missing)
+//   npx ts-node -T bench/mutationScore.ts --run      # run `npx stryker run` first (minutes on 2 cores)
+//   npx ts-node -T bench/mutationScore.ts --survivors 5   # list up to 5 surviving mutants per file (default 0)
+//
+// Score = (killed + timeout) / (killed + timeout + survived + no coverage), as Stryker computes it;
+// "covered" leaves out mutants no test even executes. Compile/runtime errors and ignored mutants
+// count in neither.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
+
+interface Position {
+    line: number;
+    column: number;
+}
+
+interface Mutant {
+    id: string;
+    mutatorName: string;
+    replacement?: string;
+    location: { start: Position; end: Position };
+    status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+}
+
+interface Report {
+    files: Record<string, { source: string; mutants: Mutant[] }>;
+}
+
+function arg(name: string, fallback: string): string {
+    const i = process.argv.indexOf(`--${name}`);
+    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
+}
+
+function runStryker(): number {
+    const start = Date.now();
+    const result = spawnSync("npx", ["stryker", "run"], { cwd: ROOT, stdio: "inherit" });
+    if (result.status !== 0) {
+        throw new Error(`stryker run exited with ${result.status}`);
+    }
+    return (Date.now() - start) / 1000;
+}
+
+interface Counts {
+    killed: number;
+    timeout: number;
+    survived: number;
+    noCoverage: number;
+    errors: number;
+    ignored: number;
+}
+
+function count(mutants: Mutant[]): Counts {
+    const c: Counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0, ignored: 0 };
+    for (const m of mutants) {
+        if (m.status === "Killed") c.killed++;
+        else if (m.status === "Timeout") c.timeout++;
+        else if (m.status === "Survived") c.survived++;
+        else if (m.status === "NoCoverage") c.noCoverage++;
+        else if (m.status === "CompileError" || m.status === "RuntimeError") c.errors++;
+        else c.ignored++;
+    }
+    return c;
+}
+
+function pct(numerator: number, denominator: number): string {
+    return denominator === 0 ? "n/a" : `${((100 * numerator) / denominator).toFixed(1)}%`;
+}
+
+function scores(c: Counts): { total: string; covered: string } {
+    const detected = c.killed + c.timeout;
+    return { total: pct(detected, detected + c.survived + c.noCoverage), covered: pct(detected, detected + c.survived) };
+}
+
+/** The mutated source text (first line of it, trimmed to 70 chars). */
+function original(source: string, m: Mutant): string {
+    const lines = source.split("\n");
+    const { start, end } = m.location;
+    const text = start.line === end.line
+        ? lines[start.line - 1].slice(start.column - 1, end.column - 1)
+        : `${lines[start.line - 1].slice(start.column - 1)} …`;
+    const oneLine = text.replace(/\s+/g, " ").trim();
+    return oneLine.length > 70 ? `${oneLine.slice(0, 67)}...` : oneLine;
+}
+
+function main(): void {
+    let seconds: number | undefined;
+    if (process.argv.includes("--run") || !fs.existsSync(REPORT)) {
+        seconds = runStryker();
+    }
+    const report = JSON.parse(fs.readFileSync(REPORT, "utf8")) as Report;
+    const survivorsPerFile = Number(arg("survivors", "0"));
+    const files = Object.keys(report.files).sort();
+    const rows = files.map((file) => {
+        const c = count(report.files[file].mutants);
+        const s = scores(c);
+        return [file, String(report.files[file].mutants.length), String(c.killed), String(c.timeout), String(c.survived), String(c.noCoverage), String(c.errors), s.total, s.covered];
+    });
+    const all = count(files.flatMap((f) => report.files[f].mutants));
+    const totalScores = scores(all);
+    rows.push(["TOTAL", String(files.reduce((n, f) => n + report.files[f].mutants.length, 0)), String(all.killed), String(all.timeout), String(all.survived), String(all.noCoverage), String(all.errors), totalScores.total, totalScores.covered]);
+
+    const header = ["file", "mutants", "killed", "timeout", "survived", "no cov", "errors", "score", "covered"];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+    console.log(`report: ${path.relative(ROOT, REPORT)} (${new Date(fs.statSync(REPORT).mtime).toISOString()})${seconds !== undefined ? `; stryker run took ${(seconds / 60).toFixed(1)} min` : ""}`);
+    console.log(line(header));
+    console.log("-".repeat(line(header).length));
+    rows.forEach((r, i) => {
+        if (i === rows.length - 1) {
+            console.log("-".repeat(line(header).length));
+        }
+        console.log(line(r));
+    });
+
+    if (survivorsPerFile > 0) {
+        console.log(`\nsurviving / uncovered mutants (up to ${survivorsPerFile} per file)`);
+        for (const file of files) {
+            const { source, mutants } = report.files[file];
+            const alive = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").sort((a, b) => a.location.start.line - b.location.start.line);
+            if (alive.length === 0) {
+                continue;
+            }
+            console.log(`${file} (${alive.length})`);
+            for (const m of alive.slice(0, survivorsPerFile)) {
+                const replacement = (m.replacement ?? "").replace(/\s+/g, " ");
+                console.log(`  L${m.location.start.line} ${m.mutatorName}${m.status === "NoCoverage" ? " [no coverage]" : ""}: ${original(source, m)}  →  ${replacement.length > 50 ? `${replacement.slice(0, 47)}...` : replacement}`);
+            }
+        }
+    }
+}
+
+main();
