@@ -118,11 +118,17 @@ function main(): void {
         console.log(line(r));
     });
 
+    // Most StringLiteral mutants blank a description or a finding's wording; show the score without them too.
+    const logic = count(files.flatMap((f) => report.files[f].mutants).filter((m) => m.mutatorName !== "StringLiteral"));
+    console.log(`without StringLiteral mutants (descriptions, message text): ${scores(logic).total} (covered ${scores(logic).covered})`);
+
     if (survivorsPerFile > 0) {
-        console.log(`\nsurviving / uncovered mutants (up to ${survivorsPerFile} per file)`);
+        console.log(`\nsurviving / uncovered mutants (up to ${survivorsPerFile} per file, logic mutants before string literals)`);
         for (const file of files) {
             const { source, mutants } = report.files[file];
-            const alive = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage").sort((a, b) => a.location.start.line - b.location.start.line);
+            const alive = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+                // Logic mutants first (conditions, operators, regexes), then string literals; by line within each.
+                .sort((a, b) => Number(a.mutatorName === "StringLiteral") - Number(b.mutatorName === "StringLiteral") || a.location.start.line - b.location.start.line);
             if (alive.length === 0) {
                 continue;
             }
