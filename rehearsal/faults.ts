@@ -46,7 +46,8 @@ async function faultAppServerDown(stack: BootedStack): Promise<CheckResult> {
         streaming = false;
         await stream;
     }
-    const during = samples.filter((s) => s.at >= stoppedAt && s.at <= downAt);
+    // "During": in flight at any moment between the stop and the DOWN mark.
+    const during = samples.filter((s) => s.at <= downAt && s.at + s.ms >= stoppedAt);
     const after = samples.filter((s) => s.at > downAt);
     const failedDuring = during.filter((s) => !s.ok).length;
     const slowest = Math.max(0, ...during.map((s) => s.ms));
