@@ -100,6 +100,12 @@ frontend https-in
 
 backend app-servers
     balance roundrobin
+    # A request that cannot connect goes to another server instead of failing while a dead
+    # server is still marked up (it takes two failed checks). Only connection failures are
+    # retried: nothing was sent, so a non-idempotent request is never replayed.
+    option redispatch
+    retries 2
+    retry-on conn-failure
     option httpchk
     http-check send meth GET uri ${HEALTH_CHECK_PATH} ver HTTP/1.1 hdr Host ${spec.domain}
     http-check expect status 200
