@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { noIdenticalServerRoles as policy } from "../../../policy-pack/policies/no-identical-server-roles";
-import { check, instance, userDataFor } from "../fixtures";
+import { check, instance, resource, userDataFor } from "../fixtures";
 
 describe("no-identical-server-roles", () => {
     it("flags every server carrying web/app and database together when there are two or more", () => {
@@ -22,5 +22,23 @@ describe("no-identical-server-roles", () => {
     });
     it("does not flag a single mixed server or servers with unknown user data", () => {
         assert.deepStrictEqual(check(policy, [instance("a", userDataFor({ app: true, db: { role: "primary" } })), instance("b", undefined)]), []);
+    });
+    it("names each server's components and the other mixed servers, and counts web-only or app-only servers with a database", () => {
+        const findings = check(policy, [
+            instance("web-db", userDataFor({ web: true, db: { role: "primary" } })),
+            instance("app-db", userDataFor({ app: true, db: { role: "replica" } })),
+            instance("all-3", userDataFor({ web: true, app: true, db: { role: "replica" } })),
+        ]);
+        assert.deepStrictEqual(findings.map(f => f.resource), ["web-db", "app-db", "all-3"]);
+        assert.match(findings[0].message, /^web-db: runs web \(nginx\) \+ database \(MySQL\/MariaDB\) on the same server, like app-db, all-3;/);
+        assert.match(findings[1].message, /^app-db: runs app \(webstack-app\) \+ database \(MySQL\/MariaDB\) on the same server, like web-db, all-3;/);
+        assert.match(findings[2].message, /^all-3: runs web \(nginx\) \+ app \(webstack-app\) \+ database \(MySQL\/MariaDB\) on the same server, like web-db, app-db;/);
+    });
+    it("only counts EC2 instances", () => {
+        const mixed = userDataFor({ web: true, app: true, db: { role: "primary" } });
+        assert.deepStrictEqual(check(policy, [
+            instance("a", mixed),
+            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { userData: Buffer.from(mixed).toString("base64") }),
+        ]), []);
     });
 });
