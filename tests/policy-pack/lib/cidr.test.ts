@@ -14,4 +14,16 @@ describe("lib/cidr", () => {
         assert.deepStrictEqual(sensitivePortsOpened("icmp", -1, -1, s), []);
         assert.deepStrictEqual(sensitivePortsOpened("tcp", undefined, 22, s), []);
     });
+    it("opens nothing for an unknown protocol, ICMP by name or number, or non-numeric ports, whatever the range", () => {
+        const s = [22, 3306, 3389];
+        assert.deepStrictEqual(sensitivePortsOpened(undefined, 0, 65535, s), []);
+        assert.deepStrictEqual(sensitivePortsOpened(null, 0, 65535, s), []);
+        for (const icmp of ["icmp", "icmpv6", "1", "58", 1, 58]) {
+            assert.deepStrictEqual(sensitivePortsOpened(icmp, 0, 65535, s), [], String(icmp));
+        }
+        assert.deepStrictEqual(sensitivePortsOpened("tcp", "0", 65535, s), []);
+        assert.deepStrictEqual(sensitivePortsOpened("tcp", 0, "65535", s), []);
+        assert.deepStrictEqual(sensitivePortsOpened("17", 3000, 3400, s), [3306, 3389]);
+        assert.deepStrictEqual(sensitivePortsOpened("TCP", 22, 22, s), [22]);
+    });
 });
