@@ -124,6 +124,9 @@ set -e
 R=${root.fs}
 ${mounts.join("\n")}
 hostname ${server.key}
+# Start from / as systemd would: the caller's directory may sit under a path mounted over
+# above (a checkout in /tmp), and haproxy refuses to start if it cannot return to it.
+cd /
 exec "$@"
 `,
         { mode: 0o755 },
