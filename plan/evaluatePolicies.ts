@@ -191,11 +191,12 @@ function resolveParent(r: PlannedResource, byUrn: Map<string, PlannedResource>, 
 }
 
 /** Provider references are `<urn>::<id>`; accept a bare URN too. */
-function resolveProvider(ref: string | undefined, resources: PlannedResource[]): PolicyProviderResource | undefined {
+function resolveProvider(ref: string | undefined, byUrn: Map<string, PlannedResource>): PolicyProviderResource | undefined {
     if (!ref) {
         return undefined;
     }
-    const p = resources.find(r => ref === r.urn || ref.startsWith(`${r.urn}::`));
+    // A map lookup, not a scan: a scan per resource per policy made large stacks quadratic.
+    const p = byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
     return p ? { type: p.type, props: { ...p.inputs, ...definedOnly(p.outputs) }, urn: p.urn, name: p.name } : undefined;
 }
 
@@ -279,7 +280,7 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
                         getConfig,
                         notApplicable: throwNotApplicable,
                     };
-                    const provider = resolveProvider(r.provider, resources);
+                    const provider = resolveProvider(r.provider, byUrn);
                     if (provider) {
                         args.provider = provider;
                     }
@@ -307,7 +308,7 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
                     isType: cls => isTypeOf(r.type, cls),
                     asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
                 };
-                const provider = resolveProvider(r.provider, resources);
+                const provider = resolveProvider(r.provider, byUrn);
                 if (provider) {
                     pr.provider = provider;
                 }
