@@ -11,6 +11,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { arg } from "./benchArgs";
 
 const ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
@@ -30,11 +31,6 @@ interface Mutant {
 
 interface Report {
     files: Record<string, { source: string; mutants: Mutant[] }>;
-}
-
-function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
 }
 
 function runStryker(): number {

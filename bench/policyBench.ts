@@ -13,32 +13,16 @@
 // Each copy keeps its parent links (renamed with the copy), so parent resolution is exercised too.
 import { Policies, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { evaluatePolicies, Finding, PlannedResource } from "../plan/evaluatePolicies";
-import { runProgram, unwrapSecrets } from "../plan/runProgram";
+import { plannedResources } from "../plan/planStack";
+import { runProgram } from "../plan/runProgram";
 import { loadStackConfig } from "../plan/stackConfig";
 import { policies } from "../policy-pack/policies";
-
-function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-
-function nowMs(): number {
-    return Number(process.hrtime.bigint()) / 1e6;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+import { arg, nowMs, median } from "./benchArgs";
 
 /** The resources the plan hands to the evaluator for one stack (as plan/planStack.ts does). */
 async function realResources(stack: string): Promise<PlannedResource[]> {
     const raw = loadStackConfig(stack);
-    const run = await runProgram(stack, raw.config, raw.secretKeys);
-    return run.resources
-        .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
+    return plannedResources(await runProgram(stack, raw.config, raw.secretKeys));
 }
 
 /** Copy `copy` of a template resource: new name, URN and parent, same inputs (deep copied). */

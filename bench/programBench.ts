@@ -19,6 +19,7 @@
 // Figures are the median over --repeat child processes (warm: median over all warm runs).
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { arg, nowMs, median } from "./benchArgs";
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULT_MARKER = "BENCH_RESULT ";
@@ -36,21 +37,6 @@ interface ChildResult {
     times: Record<string, number[]>;
     maxRssKb: number;
     resources?: number;
-}
-
-function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
-
-function nowMs(): number {
-    return Number(process.hrtime.bigint()) / 1e6;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function report(result: ChildResult): void {

@@ -4,7 +4,7 @@ import { planTopology } from "../components/servers/topology";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
 import { renderMermaid } from "./renderMermaid";
-import { redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
+import { ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
 /** The plan document; its shape is given in DESIGN.md. */
@@ -29,6 +29,16 @@ export interface PlanOptions {
     configOverrides?: Record<string, string>;
 }
 
+/** The program's resources without the root stack resource, which no policy sees. */
+function stackResources(run: ProgramRun): RecordedResource[] {
+    return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
+}
+
+/** The resources as the policy engine sees them: secrets unwrapped to their values. */
+export function plannedResources(run: ProgramRun): PlannedResource[] {
+    return stackResources(run).map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
+}
+
 /**
  * Runs the program offline for one stack and evaluates the policy pack over what it would
  * create. Throws ConfigError for an invalid stack config, before any resource exists.
@@ -39,17 +49,13 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     // Validate up front as the program does, so the plan can draw the topology too.
     const { config: validated } = validateConfig(config);
     const run = await runProgram(stack, config, raw.secretKeys);
-
-    const planned: PlannedResource[] = run.resources
-        .filter((r) => r.type !== "pulumi:pulumi:Stack")
-        .map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
+    const resources = stackResources(run);
+    const planned = plannedResources(run);
     const findings = evaluatePolicies(policies, planned, options.policyConfig ?? {});
 
     const document: PlanDocument = {
         stack,
-        resources: run.resources
-            .filter((r) => r.type !== "pulumi:pulumi:Stack")
-            .map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs) })),
+        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs) })),
         outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, o]) => [name, o.secret ? "[secret]" : redactSecrets(o.value)])),
         findings,
         summary: {
