@@ -1,6 +1,6 @@
-import { CertificateSpec, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
-import { planSubnetCidrs } from "../components/network/subnetPlan";
-import { planTopology, Topology } from "../components/servers/topology";
+import { CertificateSpec, certificateOrganization, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
+import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
+import { certifiedServers, planTopology, Topology } from "../components/servers/topology";
 import { WebstackConfig } from "../config/schema";
 import { validateConfig } from "../config/validateConfig";
 import { RecordedResource, runProgram, unwrapSecrets } from "../plan/runProgram";
@@ -85,9 +85,9 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
         throw new Error(`override placement=${options.placement} did not reach the validated config`);
     }
     const region = raw.config["aws:region"] ?? "us-east-1";
-    const topology = planTopology(config, planSubnetCidrs(config.network.vpcCidr, config.network.availabilityZones));
-    const organization = `webstack ${options.stack}`;
-    const nonLb = topology.servers.filter((s) => s.role !== "load-balancer").map((s) => ({ key: s.key, fqdn: s.fqdn, privateIp: s.privateIp }));
+    const topology = planTopology(config, subnetCidrsFromConfig(config.network));
+    const organization = certificateOrganization(options.stack);
+    const nonLb = certifiedServers(topology).map((s) => ({ key: s.key, fqdn: s.fqdn, privateIp: s.privateIp }));
     return {
         stack: options.stack,
         options,

@@ -24,6 +24,11 @@ export interface CertificateSpec {
 }
 
 const HOURS_PER_DAY = 24;
+
+/** Organisation named in every certificate of a stack. */
+export function certificateOrganization(stack: string): string {
+    return `webstack ${stack}`;
+}
 export const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
 export const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 

@@ -36,6 +36,8 @@ export const PATHS = {
     rootPassword: "/etc/webstack/secrets/mysql-root-password",
     replicationPassword: "/etc/webstack/secrets/mysql-replication-password",
     appPassword: "/etc/webstack/secrets/mysql-app-password",
+    /** Root-only copy of the app password on the primary, which creates the app user. */
+    appPasswordForGrants: "/etc/webstack/secrets/mysql-app-password-for-grants",
     mysqlSocket: "/run/mysqld/mysqld.sock",
     haproxyAdminSocket: "/run/haproxy/admin.sock",
     nginxSite: "/etc/nginx/sites-available/webstack.conf",
@@ -184,7 +186,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             { parameter: facts.parameters.mysqlReplicationPassword, path: PATHS.replicationPassword, owner: "root:root", mode: "0600" },
         );
         if (server.database.role === "primary") {
-            secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: "/etc/webstack/secrets/mysql-app-password-for-grants", owner: "root:root", mode: "0600" });
+            secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: PATHS.appPasswordForGrants, owner: "root:root", mode: "0600" });
         }
         files.push({
             path: mysqlConfigPath(engine),
@@ -211,7 +213,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
                 replicaAddress: replica.privateIp,
                 appUser: DATABASE_USERS.app,
                 replicationUser: DATABASE_USERS.replication,
-                passwordFiles: { root: PATHS.rootPassword, replication: PATHS.replicationPassword, app: "/etc/webstack/secrets/mysql-app-password-for-grants" },
+                passwordFiles: { root: PATHS.rootPassword, replication: PATHS.replicationPassword, app: PATHS.appPasswordForGrants },
                 socketPath: PATHS.mysqlSocket,
             }),
             permissions: "0700",

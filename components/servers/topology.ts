@@ -82,3 +82,8 @@ export function primaryDatabase(topology: Topology): ServerPlan | undefined {
 export function replicaDatabase(topology: Topology): ServerPlan | undefined {
     return topology.databaseServers.find((s) => s.database?.role === "replica");
 }
+
+/** Servers that get a certificate of their own: every server but the load balancer (it serves the public one). */
+export function certifiedServers(topology: Topology): ServerPlan[] {
+    return topology.servers.filter((s) => s.role !== "load-balancer");
+}

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { WebstackConfig } from "../../config/schema";
 import { ProvidedCertificate } from "../../config/validateConfig";
 import { Certificates } from "../certificates/certificates";
+import { certificateOrganization } from "../certificates/certificateSpecs";
 import { renderCloudInit } from "../cloudinit/renderCloudInit";
 import { ManagedDatabase } from "../database/managedDatabase";
 import { Firewalls } from "../firewall/firewalls";
@@ -13,7 +14,7 @@ import { StackSecrets } from "../secrets/secrets";
 import { Server, UBUNTU_AMI_PARAMETER } from "../servers/server";
 import { backendPort, buildServerFiles, DATABASE_USERS, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
-import { planTopology, ServerPlan } from "../servers/topology";
+import { certifiedServers, planTopology, ServerPlan } from "../servers/topology";
 
 export interface WebStackArgs {
     /** The validated stack config. */
@@ -53,11 +54,10 @@ export class WebStack extends pulumi.ComponentResource {
 
         const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain }, parent);
         const topology = planTopology(config, network.subnetCidrs);
-        const certifiedServers = topology.servers.filter((s) => s.role !== "load-balancer");
 
         const certificates = new Certificates(
             `${name}-tls`,
-            { config: config.certificate, domain: config.domain, servers: certifiedServers, provided: args.providedCertificate, organization: `webstack ${stack}` },
+            { config: config.certificate, domain: config.domain, servers: certifiedServers(topology), provided: args.providedCertificate, organization: certificateOrganization(stack) },
             parent,
         );
         const parameters = secretParameterNames(stack);
