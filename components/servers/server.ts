@@ -4,6 +4,18 @@ import * as pulumi from "@pulumi/pulumi";
 /** Public SSM parameter Canonical keeps pointed at the current Ubuntu 24.04 LTS AMI. */
 export const UBUNTU_AMI_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
 
+/** What the SSM agent needs for Session Manager, and nothing that reads data. */
+export const SESSION_MANAGER_POLICY = {
+    Version: "2012-10-17",
+    Statement: [
+        {
+            Effect: "Allow",
+            Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+            Resource: "*",
+        },
+    ],
+} as const;
+
 export interface ServerArgs {
     readonly instanceType: string;
     readonly amiId: pulumi.Input<string>;
@@ -43,7 +55,16 @@ export class Server extends pulumi.ComponentResource {
             { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
             parent,
         );
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, parent);
+        // Session Manager only. AmazonSSMManagedInstanceCore would also allow ssm:GetParameter(s)
+        // on "*", letting any server (the internet-facing LB included) read every secret in
+        // the account. These are the actions AWS's own Session-Manager-only instance profile
+        // policy grants (AWSCloud9SSMInstanceProfile; "Create a custom IAM role for Session
+        // Manager" in the Systems Manager user guide); they open channels, they read nothing.
+        new aws.iam.RolePolicy(
+            `${name}-session-manager`,
+            { role: role.name, policy: JSON.stringify(SESSION_MANAGER_POLICY) },
+            parent,
+        );
         new aws.iam.RolePolicy(
             `${name}-secrets`,
             {

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
 import { ProgramRun, unwrapSecrets } from "../../plan/runProgram";
+import { describeStatement, evaluateRequest } from "../../policy-pack/lib/iam/evaluate";
+import { instanceRoles } from "../../policy-pack/lib/iam/instanceRoles";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
@@ -176,6 +178,31 @@ for (const stack of ["dev", "prod"]) {
                 const fetched = [...String(inputs(instance).userData).matchAll(/fetch '([^']+)'/g)].map((m) => m[1]);
                 fetched.push(`/webstack/${stack}/datadog/api-key`);
                 assert.deepEqual(allowed, [...new Set(fetched)].sort());
+            }
+        });
+
+        it("no instance role can read parameters, objects, secrets or keys beyond its own, judged as AWS evaluates every attached policy", () => {
+            const roles = instanceRoles(run.resources.map((r) => ({ type: r.type, name: r.name, props: inputs(r) })));
+            assert.equal(roles.length, ofType(run, INSTANCE).length, "every instance has a role");
+            // Requests any server could make for things that are not its own: another stack's
+            // parameter, any bucket's object, any Secrets Manager secret, any KMS key.
+            const foreign: [string, string][] = [
+                ["ssm:GetParameter", "arn:aws:ssm:us-east-1:123456789012:parameter/other-stack/mysql/root-password"],
+                ["ssm:GetParameters", "arn:aws:ssm:us-east-1:123456789012:parameter/other-stack/tls/key"],
+                ["ssm:GetParametersByPath", "arn:aws:ssm:us-east-1:123456789012:parameter/webstack"],
+                ["s3:GetObject", "arn:aws:s3:::some-bucket/some-key"],
+                ["secretsmanager:GetSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:other-AbCdEf"],
+                ["kms:Decrypt", "arn:aws:kms:us-east-1:123456789012:key/11111111-2222-3333-4444-555555555555"],
+            ];
+            for (const role of roles) {
+                assert.deepEqual(role.unresolved, [], `${role.instance}: attached policies the test cannot judge`);
+                for (const [action, resource] of foreign) {
+                    const result = evaluateRequest(role.policies, action, resource);
+                    assert.notEqual(result.decision, "allow", `${role.instance} (${role.role}) may ${action} on ${resource}: ${result.statement ? describeStatement(result.statement) : ""}`);
+                }
+                // Session Manager still works: the agent's channel actions stay allowed.
+                assert.equal(evaluateRequest(role.policies, "ssmmessages:OpenDataChannel", "*").decision, "allow", `${role.instance}: Session Manager`);
+                assert.equal(evaluateRequest(role.policies, "ssm:UpdateInstanceInformation", "arn:aws:ec2:us-east-1:123456789012:instance/i-1").decision, "allow");
             }
         });
 

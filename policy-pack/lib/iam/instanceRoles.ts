@@ -1,0 +1,117 @@
+import { NamedPolicy, PolicyDocument } from "./evaluate";
+import { managedPolicy } from "./managedPolicies";
+
+/** A resource as a stack policy sees it (type token, logical name, resolved inputs). */
+export interface IamResource {
+    type: string;
+    name: string;
+    props: Record<string, any>;
+}
+
+export interface InstanceRole {
+    /** The instance (or launch template) that carries the profile. */
+    instance: string;
+    profile: string;
+    role: string;
+    /** Every policy AWS evaluates for the role: inline, customer managed and AWS managed. */
+    policies: NamedPolicy[];
+    /** Attached policy ARNs that could not be resolved (unknown customer or managed policies). */
+    unresolved: string[];
+}
+
+const INSTANCE_TYPES: Record<string, (props: Record<string, any>) => unknown> = {
+    "aws:ec2/instance:Instance": (p) => p.iamInstanceProfile,
+    "aws:ec2/launchTemplate:LaunchTemplate": (p) => p.iamInstanceProfile?.name ?? p.iamInstanceProfile?.arn,
+};
+
+/**
+ * Follows each instance's instance profile to its role and collects the policies the role
+ * carries, as AWS would evaluate them. Links are made by the names and ARNs the inputs hold
+ * (profile name or ARN on the instance, role name on the profile and the policies); a link
+ * whose value is unknown (a preview of a not-yet-created role) is not followed.
+ */
+export function instanceRoles(resources: readonly IamResource[]): InstanceRole[] {
+    const byType = (type: string) => resources.filter((r) => r.type === type);
+    const profiles = byType("aws:iam/instanceProfile:InstanceProfile");
+    const customerPolicies = byType("aws:iam/policy:Policy");
+    const result: InstanceRole[] = [];
+    for (const resource of resources) {
+        const profileRef = INSTANCE_TYPES[resource.type]?.(resource.props);
+        if (typeof profileRef !== "string") {
+            continue;
+        }
+        const profile = profiles.find((p) => nameOf(p) === lastSegment(profileRef));
+        const role = profile ? String(profile.props.role ?? "") : "";
+        if (!profile || !role) {
+            continue;
+        }
+        const roleName = lastSegment(role);
+        const roleResource = resourcesRole(resources, roleName);
+        const policies: NamedPolicy[] = [];
+        const unresolved: string[] = [];
+        for (const inline of byType("aws:iam/rolePolicy:RolePolicy").filter((p) => lastSegment(String(p.props.role)) === roleName)) {
+            const document = parseDocument(inline.props.policy);
+            if (document) {
+                policies.push({ name: `inline:${roleName}/${inline.name}`, document });
+            }
+        }
+        const attached = [
+            ...byType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+                .filter((a) => lastSegment(String(a.props.role)) === roleName)
+                .map((a) => String(a.props.policyArn)),
+            ...byType("aws:iam/policyAttachment:PolicyAttachment")
+                .filter((a) => Array.isArray(a.props.roles) && a.props.roles.map((r: unknown) => lastSegment(String(r))).includes(roleName))
+                .map((a) => String(a.props.policyArn)),
+            ...(Array.isArray(roleResource?.props.managedPolicyArns) ? (roleResource!.props.managedPolicyArns as string[]) : []),
+        ];
+        for (const arn of attached) {
+            const managed = managedPolicy(arn);
+            const customer = customerPolicies.find((p) => p.props.arn === arn || `arn:aws:iam::${arn.split(":")[4]}:policy/${nameOf(p)}` === arn);
+            const document = managed?.document ?? (customer ? parseDocument(customer.props.policy) : undefined);
+            if (managed) {
+                policies.push(managed);
+            } else if (document) {
+                policies.push({ name: arn, document });
+            } else {
+                unresolved.push(arn);
+            }
+        }
+        for (const inline of roleResource?.props.inlinePolicies ?? []) {
+            const document = parseDocument(inline?.policy);
+            if (document) {
+                policies.push({ name: `inline:${roleName}/${inline.name ?? "inlinePolicies"}`, document });
+            }
+        }
+        result.push({ instance: resource.name, profile: nameOf(profile), role: roleName, policies, unresolved });
+    }
+    return result;
+}
+
+function resourcesRole(resources: readonly IamResource[], roleName: string): IamResource | undefined {
+    return resources.find((r) => r.type === "aws:iam/role:Role" && nameOf(r) === roleName);
+}
+
+/** A resource's physical name where the inputs give one, else its logical name (what the mocks and autonaming start from). */
+function nameOf(resource: IamResource): string {
+    return typeof resource.props.name === "string" && resource.props.name !== "" ? resource.props.name : resource.name;
+}
+
+/** "arn:aws:iam::1:instance-profile/x" or "x" → "x". */
+function lastSegment(value: string): string {
+    return value.includes("/") ? value.slice(value.lastIndexOf("/") + 1) : value;
+}
+
+function parseDocument(value: unknown): PolicyDocument | undefined {
+    if (typeof value === "object" && value !== null && "Statement" in value) {
+        return value as PolicyDocument;
+    }
+    if (typeof value !== "string") {
+        return undefined;
+    }
+    try {
+        const parsed = JSON.parse(value);
+        return parsed && typeof parsed === "object" && "Statement" in parsed ? (parsed as PolicyDocument) : undefined;
+    } catch {
+        return undefined;
+    }
+}
