@@ -113,6 +113,22 @@ export const certificateSchema = z
         path: ["earlyRenewalDays"],
     });
 
+/**
+ * A Datadog tag as Datadog's docs define it ("Getting Started with Tags"): starts with a
+ * letter; then lower-case letters, digits, underscores, minuses, colons, periods and
+ * slashes; at most 200 characters. We also ask for key:value, and keep the keys the stack
+ * sets itself (env, service, role) for the stack. The tags reach the agent's install script
+ * and every monitor query, so nothing else may pass.
+ */
+const RESERVED_TAG_KEYS = ["env", "service", "role"];
+const datadogTag = z
+    .string()
+    .max(200, { message: "must be at most 200 characters (Datadog's tag limit)" })
+    .regex(/^[a-z][a-z0-9_.\/-]*:[a-z0-9_.:\/-]+$/, {
+        message: "must be a Datadog tag key:value: a lower-case letter first, then only a-z, 0-9, _ - : . / (no quotes, spaces, commas or $)",
+    })
+    .refine((tag) => !RESERVED_TAG_KEYS.includes(tag.split(":")[0]), { message: `must not use the keys the stack sets itself: ${RESERVED_TAG_KEYS.join(", ")}` });
+
 export const monitoringSchema = z
     .object({
         /** Datadog site the agents report to. */
@@ -120,7 +136,7 @@ export const monitoringSchema = z
         /** Who the monitors notify, e.g. "@pagerduty-web @slack-ops". */
         notify: z.string().default(""),
         /** Extra tags on every monitor and on every agent, as key:value. */
-        tags: z.array(z.string().regex(/^[a-z][a-z0-9_.\/-]*:[^,\s]+$/, { message: "must be key:value" })).default([]),
+        tags: z.array(datadogTag).default([]),
         /** Web QPS above this on the load balancer is a spike (critical). */
         qpsSpikeThreshold: z.number().positive().default(500),
         /** Web QPS below this for 10 minutes means traffic dropped to (almost) zero. */

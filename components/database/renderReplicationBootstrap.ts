@@ -1,3 +1,4 @@
+import { assertAlphanumericShellVariables, fromShellVariable, heredocText, identifier, shellQuote, sqlHeredoc } from "../../render/quote";
 import { DatabaseEngine } from "./renderMysqlConfig";
 
 export interface DatabaseBootstrapSpec {
@@ -18,6 +19,8 @@ export interface DatabaseBootstrapSpec {
     passwordFiles: { root: string; replication: string; app: string };
     /** mysqld's unix socket; the script runs after the server has started. */
     socketPath: string;
+    /** Where root's client option file (password + socket) is written, readable by root only. */
+    rootOptionFile: string;
 }
 
 export const DATABASE_BOOTSTRAP_PATH = "/usr/local/sbin/webstack-db-bootstrap";
@@ -25,7 +28,8 @@ export const DATABASE_BOOTSTRAP_PATH = "/usr/local/sbin/webstack-db-bootstrap";
 /**
  * A shell script that configures a fresh MySQL/MariaDB as primary or replica. Passwords are
  * read from files the secret fetcher wrote at boot, so no secret is part of the user data.
- * Generated passwords are alphanumeric, so they are safe inside SQL quotes.
+ * Every value is quoted by construction (render/quote.ts); the passwords, read at run time,
+ * are checked to be alphanumeric (as generated) before they reach SQL or my.cnf.
  *
  * The primary creates the database, the application user, the replication user and a
  * socket-authenticated user for the Datadog agent; those statements reach the replica
@@ -34,53 +38,70 @@ export const DATABASE_BOOTSTRAP_PATH = "/usr/local/sbin/webstack-db-bootstrap";
  */
 export function renderDatabaseBootstrap(spec: DatabaseBootstrapSpec): string {
     const mysql = spec.engine === "mysql";
+    const ROOT = fromShellVariable("ROOT_PASSWORD");
+    const APP = fromShellVariable("APP_PASSWORD");
+    const REPLICATION = fromShellVariable("REPLICATION_PASSWORD");
+    const database = identifier(spec.databaseName);
     const rootAuth = mysql
-        ? `ALTER USER 'root'@'localhost' IDENTIFIED WITH caching_sha2_password BY '\${ROOT_PASSWORD}';`
+        ? sqlHeredoc`ALTER USER 'root'@'localhost' IDENTIFIED WITH caching_sha2_password BY ${ROOT};`
         : // Keep unix_socket for root on the host and add the password for TCP tooling.
-          `ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('\${ROOT_PASSWORD}');`;
+          sqlHeredoc`ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(${ROOT});`;
     const socketAuth = mysql ? "IDENTIFIED WITH auth_socket" : "IDENTIFIED VIA unix_socket";
 
     const primarySql = [
-        `CREATE DATABASE IF NOT EXISTS \\\`${spec.databaseName}\\\`;`,
+        sqlHeredoc`CREATE DATABASE IF NOT EXISTS ${database};`,
         ...spec.appClientAddresses.flatMap((address) => [
-            `CREATE USER IF NOT EXISTS '${spec.appUser}'@'${address}' IDENTIFIED BY '\${APP_PASSWORD}' REQUIRE SSL;`,
-            `GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, INDEX, ALTER ON \\\`${spec.databaseName}\\\`.* TO '${spec.appUser}'@'${address}';`,
+            sqlHeredoc`CREATE USER IF NOT EXISTS ${spec.appUser}@${address} IDENTIFIED BY ${APP} REQUIRE SSL;`,
+            sqlHeredoc`GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, INDEX, ALTER ON ${database}.* TO ${spec.appUser}@${address};`,
         ]),
-        `CREATE USER IF NOT EXISTS '${spec.replicationUser}'@'${spec.replicaAddress}' IDENTIFIED BY '\${REPLICATION_PASSWORD}' REQUIRE SSL;`,
-        `GRANT REPLICATION SLAVE ON *.* TO '${spec.replicationUser}'@'${spec.replicaAddress}';`,
+        sqlHeredoc`CREATE USER IF NOT EXISTS ${spec.replicationUser}@${spec.replicaAddress} IDENTIFIED BY ${REPLICATION} REQUIRE SSL;`,
+        sqlHeredoc`GRANT REPLICATION SLAVE ON *.* TO ${spec.replicationUser}@${spec.replicaAddress};`,
         `CREATE USER IF NOT EXISTS 'dd-agent'@'localhost' ${socketAuth};`,
         `GRANT REPLICATION CLIENT, PROCESS, SELECT ON *.* TO 'dd-agent'@'localhost';`,
     ];
     const replicaSql = mysql
         ? [
               "STOP REPLICA;",
-              `CHANGE REPLICATION SOURCE TO SOURCE_HOST='${spec.primaryHost}', SOURCE_PORT=${spec.port}, SOURCE_USER='${spec.replicationUser}', SOURCE_PASSWORD='\${REPLICATION_PASSWORD}', SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA='${spec.caPath}', SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_CONNECT_RETRY=10;`,
+              sqlHeredoc`CHANGE REPLICATION SOURCE TO SOURCE_HOST=${spec.primaryHost}, SOURCE_PORT=${spec.port}, SOURCE_USER=${spec.replicationUser}, SOURCE_PASSWORD=${REPLICATION}, SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA=${spec.caPath}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_CONNECT_RETRY=10;`,
               "START REPLICA;",
           ]
         : [
               "STOP SLAVE;",
-              `CHANGE MASTER TO MASTER_HOST='${spec.primaryHost}', MASTER_PORT=${spec.port}, MASTER_USER='${spec.replicationUser}', MASTER_PASSWORD='\${REPLICATION_PASSWORD}', MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA='${spec.caPath}', MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_CONNECT_RETRY=10;`,
+              sqlHeredoc`CHANGE MASTER TO MASTER_HOST=${spec.primaryHost}, MASTER_PORT=${spec.port}, MASTER_USER=${spec.replicationUser}, MASTER_PASSWORD=${REPLICATION}, MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA=${spec.caPath}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_CONNECT_RETRY=10;`,
               "START SLAVE;",
           ];
 
     const statements = spec.role === "primary" ? [rootAuth, ...primarySql] : ["SET SESSION sql_log_bin = 0;", rootAuth, "SET SESSION sql_log_bin = 1;", ...replicaSql];
+    const passwords = spec.role === "primary" ? ["ROOT_PASSWORD", "APP_PASSWORD", "REPLICATION_PASSWORD"] : ["ROOT_PASSWORD", "REPLICATION_PASSWORD"];
+    const appPasswordLine = spec.role === "primary" ? `APP_PASSWORD="$(cat ${shellQuote(spec.passwordFiles.app)})"\n` : "";
     return `#!/bin/sh
 # Rendered by webstack (renderDatabaseBootstrap): ${spec.engine} ${spec.role}.
 set -eu
 umask 077
-ROOT_PASSWORD="$(cat ${spec.passwordFiles.root})"
-${spec.role === "primary" ? `APP_PASSWORD="$(cat ${spec.passwordFiles.app})"\n` : ""}REPLICATION_PASSWORD="$(cat ${spec.passwordFiles.replication})"
+ROOT_PASSWORD="$(cat ${shellQuote(spec.passwordFiles.root)})"
+${appPasswordLine}REPLICATION_PASSWORD="$(cat ${shellQuote(spec.passwordFiles.replication)})"
+# The passwords reach SQL literals and my.cnf as they are: refuse anything but the
+# alphanumeric values the program generates.
+${assertAlphanumericShellVariables(passwords)}
 
 # Root's client credentials for later administration, readable by root only.
-cat > /root/.my.cnf <<EOF
+cat > ${shellQuote(spec.rootOptionFile)} <<EOF
 [client]
 user = root
 password = \${ROOT_PASSWORD}
-socket = ${spec.socketPath}
+socket = ${heredocText(optionFileValue(spec.socketPath))}
 EOF
 
-mysql --defaults-file=/root/.my.cnf <<SQL
+mysql --defaults-file=${shellQuote(spec.rootOptionFile)} <<SQL
 ${statements.join("\n")}
 SQL
 `;
+}
+
+/** An option-file value on one line: a line break would start a new option. */
+function optionFileValue(value: string): string {
+    if (/[\r\n]/.test(value)) {
+        throw new Error(`renderDatabaseBootstrap: ${JSON.stringify(value)} cannot be an option-file value (it contains a line break)`);
+    }
+    return value;
 }

@@ -1,3 +1,6 @@
+import * as ipaddr from "ipaddr.js";
+import { nftString } from "../../render/quote";
+
 export interface HostFirewallRule {
     /** Why the port is open; rendered as a comment beside the rule. */
     description: string;
@@ -23,9 +26,9 @@ export const HOST_FIREWALL_PATH = "/etc/nftables.conf";
 export function renderHostFirewall(spec: HostFirewallSpec): string {
     const rules = spec.rules
         .filter((rule) => rule.sources.length > 0)
-        .map((rule) => `        ip saddr { ${rule.sources.join(", ")} } tcp dport ${rule.port} accept comment "${rule.description.replace(/"/g, "'")}"`);
+        .map((rule) => `        ip saddr { ${rule.sources.map(nftSource).join(", ")} } tcp dport ${nftPort(rule.port)} accept comment ${nftString(rule.description)}`);
     return `#!/usr/sbin/nft -f
-# Rendered by webstack (renderHostFirewall) for ${spec.serverName}.
+# Rendered by webstack (renderHostFirewall) for ${spec.serverName.replace(/[^A-Za-z0-9_.-]/g, "_")}.
 flush ruleset
 
 table inet webstack {
@@ -47,4 +50,20 @@ ${rules.join("\n")}
     }
 }
 `;
+}
+
+/** An IPv4 address or CIDR in nft's syntax, refused unless it is exactly that. */
+function nftSource(source: string): string {
+    const valid = ipaddr.IPv4.isValidFourPartDecimal(source) || (ipaddr.IPv4.isValidCIDR(source) && ipaddr.IPv4.isValidFourPartDecimal(source.split("/")[0]));
+    if (!valid) {
+        throw new Error(`renderHostFirewall: ${JSON.stringify(source)} is not an IPv4 address or CIDR in dotted-quad form`);
+    }
+    return source;
+}
+
+function nftPort(port: number): number {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+        throw new Error(`renderHostFirewall: ${port} is not a TCP port`);
+    }
+    return port;
 }

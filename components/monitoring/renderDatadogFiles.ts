@@ -1,4 +1,5 @@
 import { stringify } from "yaml";
+import { shellQuote } from "../../render/quote";
 import { Component } from "../servers/topology";
 
 export interface DatadogAgentSpec {
@@ -38,10 +39,10 @@ export function renderDatadogInstallScript(spec: DatadogAgentSpec): string {
     return `#!/bin/sh
 # Rendered by webstack (renderDatadogInstallScript).
 set -eu
-DD_API_KEY="$(aws ssm get-parameter --region ${spec.region} --name '${spec.apiKeyParameter}' --with-decryption --query Parameter.Value --output text)"
+DD_API_KEY="$(aws ssm get-parameter --region ${shellQuote(spec.region)} --name ${shellQuote(spec.apiKeyParameter)} --with-decryption --query Parameter.Value --output text)"
 export DD_API_KEY
-export DD_SITE='${spec.site}'
-export DD_HOST_TAGS='${spec.tags.join(",")}'
+export DD_SITE=${shellQuote(spec.site)}
+export DD_HOST_TAGS=${shellQuote(spec.tags.join(","))}
 # The integration configs under /etc/datadog-agent/conf.d were written by cloud-init before
 # this runs; the package leaves existing conf.yaml files alone.
 curl -fsSL --retry 5 https://install.datadoghq.com/scripts/install_script_agent7.sh -o /run/datadog-install.sh

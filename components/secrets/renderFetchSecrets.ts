@@ -1,3 +1,5 @@
+import { shellQuote } from "../../render/quote";
+
 export interface SecretFile {
     /** SSM SecureString parameter name. */
     parameter: string;
@@ -20,9 +22,7 @@ export const FETCH_SECRETS_PATH = "/usr/local/sbin/webstack-fetch-secrets";
  * data carries only parameter names.
  */
 export function renderFetchSecrets(spec: FetchSecretsSpec): string {
-    const fetches = spec.secrets.map(
-        (s) => `fetch '${s.parameter}' '${s.path}' '${s.owner}' '${s.mode}'`,
-    );
+    const fetches = spec.secrets.map((s) => `fetch ${[s.parameter, s.path, s.owner, s.mode].map(shellQuote).join(" ")}`);
     return `#!/bin/sh
 # Rendered by webstack (renderFetchSecrets).
 set -eu
@@ -33,7 +33,7 @@ fetch() {
     tmp="$(mktemp "$2.XXXXXX")"
     # Retry: the instance profile can take a few seconds to be usable after boot.
     for attempt in 1 2 3 4 5 6; do
-        if aws ssm get-parameter --region ${spec.region} --name "$1" --with-decryption --query Parameter.Value --output text > "$tmp"; then
+        if aws ssm get-parameter --region ${shellQuote(spec.region)} --name "$1" --with-decryption --query Parameter.Value --output text > "$tmp"; then
             chown "$3" "$tmp"
             chmod "$4" "$tmp"
             mv "$tmp" "$2"

@@ -39,6 +39,8 @@ export const PATHS = {
     /** Root-only copy of the app password on the primary, which creates the app user. */
     appPasswordForGrants: "/etc/webstack/secrets/mysql-app-password-for-grants",
     mysqlSocket: "/run/mysqld/mysqld.sock",
+    /** Root's MySQL client options (password + socket), written by the database bootstrap. */
+    rootOptionFile: "/root/.my.cnf",
     haproxyAdminSocket: "/run/haproxy/admin.sock",
     nginxSite: "/etc/nginx/sites-available/webstack.conf",
 } as const;
@@ -215,6 +217,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
                 replicationUser: DATABASE_USERS.replication,
                 passwordFiles: { root: PATHS.rootPassword, replication: PATHS.replicationPassword, app: PATHS.appPasswordForGrants },
                 socketPath: PATHS.mysqlSocket,
+                rootOptionFile: PATHS.rootOptionFile,
             }),
             permissions: "0700",
         });

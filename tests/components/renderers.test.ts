@@ -127,6 +127,7 @@ describe("renderDatabaseBootstrap", () => {
         replicationUser: "replicator",
         passwordFiles: { root: "/s/root", replication: "/s/repl", app: "/s/app" },
         socketPath: "/run/mysqld/mysqld.sock",
+        rootOptionFile: "/root/.my.cnf",
     };
 
     it("primary: creates the database, TLS-only users and the socket-authenticated agent user", () => {
@@ -135,7 +136,7 @@ describe("renderDatabaseBootstrap", () => {
         assert.match(script, /CREATE USER IF NOT EXISTS 'webapp'@'10\.20\.64\.10' IDENTIFIED BY '\$\{APP_PASSWORD\}' REQUIRE SSL;/);
         assert.match(script, /CREATE USER IF NOT EXISTS 'replicator'@'10\.20\.80\.10' IDENTIFIED BY '\$\{REPLICATION_PASSWORD\}' REQUIRE SSL;/);
         assert.match(script, /'dd-agent'@'localhost' IDENTIFIED WITH auth_socket/);
-        assert.match(script, /APP_PASSWORD="\$\(cat \/s\/app\)"/);
+        assert.match(script, /APP_PASSWORD="\$\(cat '\/s\/app'\)"/);
     });
 
     it("replica (mysql): CHANGE REPLICATION SOURCE with auto-position and verified TLS", () => {
@@ -177,10 +178,22 @@ describe("renderHostFirewall", () => {
     });
 });
 
+describe("renderHostFirewall under hostile input", () => {
+    it("keeps a description on its comment line and refuses sources nft would misread", () => {
+        const rules = renderHostFirewall({ serverName: "app-0\nflush ruleset", rules: [{ description: 'SSH "admins"\n}\nflush ruleset', port: 22, sources: ["10.0.0.0/16"] }] });
+        assert.equal(rules.match(/^\s*flush ruleset/gm)!.length, 1, "the only flush statement is the renderer's own");
+        assert.match(rules, /accept comment "SSH 'admins' \} flush ruleset"$/m);
+        for (const source of ["0xa.0.0.0/8", "0/0", "10.0.0.1; flush ruleset", "10.0.0"]) {
+            assert.throws(() => renderHostFirewall({ serverName: "x", rules: [{ description: "d", port: 22, sources: [source] }] }), /not an IPv4 address or CIDR/, source);
+        }
+        assert.throws(() => renderHostFirewall({ serverName: "x", rules: [{ description: "d", port: 0, sources: ["10.0.0.1"] }] }), /not a TCP port/);
+    });
+});
+
 describe("renderFetchSecrets", () => {
     it("reads each parameter with decryption and writes it with its owner and mode", () => {
         const script = renderFetchSecrets({ region: "eu-west-1", secrets: [{ parameter: "/webstack/dev/mysql/app-password", path: "/etc/webstack/secrets/app", owner: "webstack-app:webstack-app", mode: "0400" }] });
-        assert.match(script, /aws ssm get-parameter --region eu-west-1 --name "\$1" --with-decryption/);
+        assert.match(script, /aws ssm get-parameter --region 'eu-west-1' --name "\$1" --with-decryption/);
         assert.match(script, /^fetch '\/webstack\/dev\/mysql\/app-password' '\/etc\/webstack\/secrets\/app' 'webstack-app:webstack-app' '0400'$/m);
         assert.match(script, /umask 077/);
     });

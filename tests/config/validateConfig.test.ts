@@ -47,6 +47,11 @@ describe("validateConfig", () => {
         ["a domain that is not a DNS name", { "webstack:domain": "Example_com" }, /webstack:domain = "Example_com": must be a lower-case DNS name/],
         ["provided certificate without the PEMs", { "webstack:certificate": '{"source":"provided"}' }, /webstack:certificatePem: certificate\.source is "provided"/],
         ["PEMs without the provided source", { "webstack:certificatePem": "-----BEGIN CERTIFICATE-----" }, /webstack:certificatePem: only used when certificate\.source is "provided"/],
+        ["a tag that breaks out of the install script's quotes", { "webstack:monitoring": `{"tags":["owner:x'$(id)'"]}` }, /webstack:monitoring\.tags\.0 = "owner:x'\$\(id\)'": must be a Datadog tag key:value/],
+        ["an honest tag with a quote", { "webstack:monitoring": `{"tags":["owner:o'neil"]}` }, /webstack:monitoring\.tags\.0 = "owner:o'neil": must be a Datadog tag/],
+        ["a tag over Datadog's 200 characters", { "webstack:monitoring": `{"tags":["team:${"a".repeat(200)}"]}` }, /webstack:monitoring\.tags\.0 = .*at most 200 characters/],
+        ["a tag with upper case or a leading digit", { "webstack:monitoring": '{"tags":["Team:Web","9team:web"]}' }, /webstack:monitoring\.tags\.1 = "9team:web": must be a Datadog tag/],
+        ["a tag key the stack sets itself", { "webstack:monitoring": '{"tags":["env:prod"]}' }, /webstack:monitoring\.tags\.0 = "env:prod": must not use the keys the stack sets itself: env, service, role/],
         ["a malformed existing subnet", { "webstack:network": '{"existingVpc":{"vpcId":"vpc-1","publicSubnets":[{"id":"s-1","cidr":"10.0.0.0/24"}],"appSubnets":[],"databaseSubnets":[]}}' }, /webstack:network\.existingVpc\.publicSubnets\.0\.id = "s-1": must be a subnet id/],
     ];
     for (const [what, raw, expected] of rejected) {

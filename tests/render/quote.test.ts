@@ -41,6 +41,7 @@ describe("render/quote", () => {
         assert.equal(sqlIdentifier("we`b"), "`we``b`");
         assert.throws(() => sqlIdentifier(""), /1 to 64/);
         assert.throws(() => sqlIdentifier("x".repeat(65)), /1 to 64/);
+        assert.throws(() => sqlIdentifier("a\nSQL\nb"), /control characters/);
     });
 
     it("nftString cannot be closed early", () => {
