@@ -134,11 +134,15 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+    // Set the exit code and let Node exit when stdout has drained: process.exit() would cut a
+    // --json document piped into a slow reader at the pipe's 64 KiB.
     main(process.argv.slice(2)).then(
-        (code) => process.exit(code),
+        (code) => {
+            process.exitCode = code;
+        },
         (error) => {
             process.stderr.write(`plan: ${(error as Error).stack ?? error}\n`);
-            process.exit(2);
+            process.exitCode = 2;
         },
     );
 }

@@ -1,4 +1,6 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { main, parseCliArgs } from "../../plan/cli";
 import { loadPolicyConfig } from "../../plan/evaluatePolicies";
 import { planStack } from "../../plan/planStack";
@@ -94,6 +96,27 @@ describe("offline plan", () => {
         assert.match(invalid.stderr, /webstack:appServerCount = 0/);
         assert.equal(invalid.stdout, "");
         assert.match((await runCli(["--stack", "dev", "--set", "nonsense"])).stderr, /expected namespace:key=value/);
+    });
+
+    it("writes the whole --json document into a slow pipe, and exits with the plan's status", function () {
+        this.timeout(60000);
+        // A pipe holds 64 KiB; the prod document is larger. The reader waits before reading,
+        // (after the first byte, which arrives when the CLI starts writing), so the CLI must
+        // let stdout drain instead of exiting with the rest unwritten.
+        const root = path.join(__dirname, "../..");
+        const result = spawnSync("/bin/sh", ["-c", `"${process.execPath}" -r ts-node/register/transpile-only plan/cli.ts --stack prod --json | (head -c 1; sleep 2; cat)`], {
+            cwd: root,
+            encoding: "utf8",
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        assert.equal(result.status, 0, result.stderr);
+        assert.ok(result.stdout.length > 64 * 1024, `only ${result.stdout.length} bytes arrived; the test needs a document over 64 KiB`);
+        const document = JSON.parse(result.stdout);
+        assert.equal(document.stack, "prod");
+        assert.equal(document.summary.resources, document.resources.length);
+        const direct = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "plan/cli.ts", "--stack", "dev", "--set", "webstack:appServerCount=0"], { cwd: root, encoding: "utf8" });
+        assert.equal(direct.status, 2);
+        assert.match(direct.stderr, /webstack:appServerCount = 0/);
     });
 
     it("parses repeated --set options", () => {
