@@ -149,7 +149,7 @@ export const monitoringSchema = z
         replicationLagSeconds: z.number().positive().default(60),
         /** Alert when a TLS certificate expires in fewer days than this. */
         certificateExpiryDays: z.number().int().positive().default(14),
-        /** Minutes without data before a monitor reports "no data". */
+        /** Minutes without data before a monitor reports "no data" (each monitor uses at least twice its own window). */
         noDataMinutes: z.number().int().min(2).default(10),
     })
     .strict()

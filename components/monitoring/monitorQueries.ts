@@ -8,6 +8,8 @@ export interface MonitorSpec {
     message: string;
     critical: number;
     warning?: number;
+    /** The window the query evaluates (its last_Nm), or for a service check the span of its checks. */
+    windowMinutes: number;
     /** Alert when the metric stops arriving: for traffic that must never stop. */
     notifyNoData: boolean;
     type: "query alert" | "service check";
@@ -40,6 +42,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             key: "web-qps-spike",
             name: `[webstack ${facts.stack}] Web QPS spike on the load balancer`,
             query: `avg(last_5m):${qps} > ${c.qpsSpikeThreshold}`,
+            windowMinutes: 5,
             message: `Requests per second on the HTTPS frontend are above ${c.qpsSpikeThreshold}. Check for a traffic surge or abuse; scale appServerCount if it is real.${notify}`,
             critical: c.qpsSpikeThreshold,
             warning: c.qpsSpikeThreshold * 0.8,
@@ -50,6 +53,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             key: "web-qps-drop",
             name: `[webstack ${facts.stack}] Web QPS dropped to zero`,
             query: `avg(last_10m):${qps} < ${c.qpsFloor}`,
+            windowMinutes: 10,
             message: `Requests per second on the HTTPS frontend fell below ${c.qpsFloor}: the site may be unreachable (DNS, load balancer, firewall).${notify}`,
             critical: c.qpsFloor,
             notifyNoData: true,
@@ -58,6 +62,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
         {
             key: "http-5xx-ratio",
             name: `[webstack ${facts.stack}] 5xx ratio on the load balancer`,
+            windowMinutes: 5,
             query: `sum(last_5m):sum:haproxy.frontend.http.responses.count{${scope},proxy:https-in,code:5xx}.as_count() / sum:haproxy.frontend.http.responses.count{${scope},proxy:https-in}.as_count() * 100 > ${c.errorRatePercent}`,
             message: `More than ${c.errorRatePercent}% of responses are 5xx.${notify}`,
             critical: c.errorRatePercent,
@@ -67,6 +72,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
         {
             key: "backend-response-time",
             name: `[webstack ${facts.stack}] Backend response time`,
+            windowMinutes: 5,
             query: `avg(last_5m):avg:haproxy.backend.response.time.average.seconds{${scope},proxy:app-servers} * 1000 > ${c.responseTimeMs}`,
             message: `Average backend response time is above ${c.responseTimeMs} ms.${notify}`,
             critical: c.responseTimeMs,
@@ -76,6 +82,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
         {
             key: "backend-server-down",
             name: `[webstack ${facts.stack}] An app server is out of rotation`,
+            windowMinutes: 5,
             query: `max(last_5m):min:haproxy.backend.active.servers{${scope},proxy:app-servers} < ${facts.appServerCount}`,
             message: `Fewer than ${facts.appServerCount} app servers pass the load balancer's health check.${notify}`,
             critical: facts.appServerCount,
@@ -86,6 +93,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             ? {
                   key: "replication-lag",
                   name: `[webstack ${facts.stack}] RDS replica lag`,
+                  windowMinutes: 5,
                   query: `max(last_5m):max:aws.rds.replica_lag{env:${facts.stack}} > ${c.replicationLagSeconds}`,
                   message: `The RDS read replica is more than ${c.replicationLagSeconds}s behind the writer.${notify}`,
                   critical: c.replicationLagSeconds,
@@ -95,6 +103,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             : {
                   key: "replication-lag",
                   name: `[webstack ${facts.stack}] MySQL replication lag`,
+                  windowMinutes: 5,
                   query: `max(last_5m):max:mysql.replication.seconds_behind_source{${scope}} > ${c.replicationLagSeconds}`,
                   message: `The replica is more than ${c.replicationLagSeconds}s behind the primary.${notify}`,
                   critical: c.replicationLagSeconds,
@@ -105,6 +114,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
         {
             key: "certificate-expiry",
             name: `[webstack ${facts.stack}] TLS certificate expires soon`,
+            windowMinutes: 60,
             query: `min(last_1h):min:tls.days_left{${scope}} < ${c.certificateExpiryDays}`,
             message: `The certificate served on 443 expires in fewer than ${c.certificateExpiryDays} days. Run pulumi up (generated certificates renew early) or renew the provided one.${notify}`,
             critical: c.certificateExpiryDays,
@@ -117,11 +127,26 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             key: "replica-stopped",
             name: `[webstack ${facts.stack}] MySQL replica stopped`,
             query: `"mysql.replication.replica_running".over("${scope}").by("host").last(2).count_by_status()`,
-            message: `Replication is not running on the replica.${notify}`,
+            message: `Replication is not fully running on the replica (warning: one of the IO and SQL threads stopped; critical: both).${notify}`,
+            // The MySQL check reports WARNING when only one replication thread runs: without a
+            // warning threshold a half-stopped replica would never alert.
             critical: 1,
+            warning: 1,
+            // last(2) of the agent's 15-second checks.
+            windowMinutes: 1,
             notifyNoData: true,
             type: "service check",
         });
     }
     return specs;
+}
+
+/**
+ * Minutes without data before a monitor reports "no data": the configured noDataMinutes,
+ * but never less than twice the monitor's own window (Datadog's advice for no-data alerts:
+ * a shorter timeframe fires on ordinary reporting gaps, before one full window has had a
+ * chance to see data).
+ */
+export function noDataTimeframeMinutes(spec: MonitorSpec, config: MonitoringConfig): number {
+    return Math.max(config.noDataMinutes, 2 * spec.windowMinutes);
 }

@@ -1,6 +1,6 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitorFacts, monitorSpecs, WEB_QPS_METRIC } from "./monitorQueries";
+import { MonitorFacts, monitorSpecs, noDataTimeframeMinutes, WEB_QPS_METRIC } from "./monitorQueries";
 
 export interface MonitoringArgs {
     readonly facts: MonitorFacts;
@@ -31,9 +31,13 @@ export class Monitoring extends pulumi.ComponentResource {
                     query: spec.query,
                     message: spec.message,
                     tags,
-                    monitorThresholds: spec.type === "service check" ? { critical: String(spec.critical), ok: "1" } : { critical: String(spec.critical), ...(spec.warning !== undefined ? { warning: String(spec.warning) } : {}) },
+                    monitorThresholds: {
+                        critical: String(spec.critical),
+                        ...(spec.warning !== undefined ? { warning: String(spec.warning) } : {}),
+                        ...(spec.type === "service check" ? { ok: "1" } : {}),
+                    },
                     notifyNoData: spec.notifyNoData,
-                    noDataTimeframe: spec.notifyNoData ? facts.config.noDataMinutes : undefined,
+                    noDataTimeframe: spec.notifyNoData ? noDataTimeframeMinutes(spec, facts.config) : undefined,
                     requireFullWindow: false,
                     includeTags: true,
                     renotifyInterval: 60,

@@ -58,6 +58,12 @@ describe("WebStack: dev (the reference design)", () => {
         ]);
     });
 
+    it("alerts on a half-stopped replica (the MySQL check's WARNING), not only a fully stopped one", () => {
+        const stopped = ofType(run, "datadog:index/monitor:Monitor").map(inputs).find((m) => /replica_running/.test(m.query))!;
+        assert.equal(stopped.type, "service check");
+        assert.deepEqual(stopped.monitorThresholds, { critical: "1", warning: "1", ok: "1" });
+    });
+
     it("sends plaintext HTTP to the backends (the documented weakness)", () => {
         const lb = ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!;
         const cfg = fileOf(userDataOf(lb), "/etc/haproxy/haproxy.cfg")!;
@@ -220,6 +226,16 @@ for (const stack of ["dev", "prod"]) {
             const qps = monitors.filter((m) => /haproxy\.frontend\.http\.requests\.count/.test(m.query));
             assert.ok(qps.some((m) => / > \d/.test(m.query) && !m.notifyNoData));
             assert.ok(qps.some((m) => / < [\d.]+$/.test(m.query) && m.notifyNoData));
+        });
+
+        it("gives every no-data alert at least twice its evaluation window, so a reporting gap is not an outage", () => {
+            const monitors = ofType(run, "datadog:index/monitor:Monitor").map(inputs);
+            assert.ok(monitors.some((m) => m.notifyNoData));
+            for (const m of monitors.filter((m) => m.notifyNoData && m.type === "query alert")) {
+                const [, amount, unit] = /last_(\d+)([mh])/.exec(m.query)!;
+                const windowMinutes = Number(amount) * (unit === "h" ? 60 : 1);
+                assert.ok(m.noDataTimeframe >= 2 * windowMinutes, `${m.name}: no data after ${m.noDataTimeframe} min, window ${windowMinutes} min`);
+            }
         });
 
         it("keeps the database password output secret", () => {
