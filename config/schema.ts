@@ -1,5 +1,5 @@
-import * as ipaddr from "ipaddr.js";
 import { z } from "zod";
+import { canonicalIpv4Cidr, ipv4Prefix, ipv4Range, isCanonicalIpv4Cidr, rangesOverlap, unionCoversInternet } from "../policy-pack/lib/cidr";
 
 /**
  * The project's configuration schema: every `webstack:*` key, its type, its default and
@@ -7,16 +7,50 @@ import { z } from "zod";
  * defaults live here too because Pulumi.yaml defaults are not applied under test mocks.
  */
 
-const ipv4Cidr = z.string().refine(isIpv4Cidr, { message: "must be an IPv4 CIDR block such as 203.0.113.0/24" });
-
-function isIpv4Cidr(value: string): boolean {
-    if (!ipaddr.IPv4.isValidCIDR(value)) {
-        return false;
+/**
+ * An IPv4 CIDR in canonical form only. ipaddr.js (like inet_aton) also reads "0/0", hex and
+ * octal octets; AWS and nft read some of those differently or not at all, so a string guard
+ * could be passed by a CIDR that means the whole internet. The message names the canonical
+ * form when there is an unambiguous one.
+ */
+const ipv4Cidr = z.string().superRefine((value, ctx) => {
+    if (isCanonicalIpv4Cidr(value)) {
+        return;
     }
-    // Reject host bits set (10.0.0.1/16): AWS refuses them and they usually mean a typo.
-    const [address, prefix] = ipaddr.IPv4.parseCIDR(value);
-    return ipaddr.IPv4.networkAddressFromCIDR(value).toString() === address.toString() && prefix >= 0;
+    const canonical = canonicalIpv4Cidr(value);
+    const decimalQuad = /^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}\/(0|[1-9]\d?)$/.test(value);
+    ctx.addIssue({
+        code: "custom",
+        message:
+            canonical && decimalQuad
+                ? `must be an IPv4 CIDR with the host bits clear: write ${canonical}`
+                : "must be an IPv4 CIDR block in canonical form, four decimal octets and a prefix, such as 203.0.113.0/24 (no hex, octal, leading zeros or shortened forms)",
+    });
+});
+
+/** CIDR lists become one rule each: a duplicate or a block inside another is a mistake, not a wish. */
+function refuseRedundantCidrs(cidrs: string[], ctx: z.RefinementCtx): void {
+    cidrs.forEach((cidr, i) => {
+        if (!isCanonicalIpv4Cidr(cidr)) return;
+        const earlier = cidrs.slice(0, i).findIndex((other) => other === cidr);
+        if (earlier >= 0) {
+            ctx.addIssue({ code: "custom", path: [i], message: `duplicates entry ${earlier}; list each CIDR once` });
+            return;
+        }
+        const container = cidrs.findIndex((other, j) => j !== i && other !== cidr && isCanonicalIpv4Cidr(other) && contains(other, cidr));
+        if (container >= 0) {
+            ctx.addIssue({ code: "custom", path: [i], message: `lies inside entry ${container} (${cidrs[container]}); drop the narrower one` });
+        }
+    });
 }
+
+function contains(outer: string, inner: string): boolean {
+    const a = ipv4Range(outer);
+    const b = ipv4Range(inner);
+    return a.first <= b.first && b.last <= a.last;
+}
+
+const cidrList = z.array(ipv4Cidr).superRefine(refuseRedundantCidrs);
 
 const dnsName = z
     .string()
@@ -59,13 +93,39 @@ export const networkSchema = z
             .optional(),
     })
     .strict()
-    .refine((n) => n.existingVpc !== undefined || prefixLength(n.vpcCidr) <= 22, {
-        message: "vpcCidr must be /22 or larger so that six /26 subnets fit",
-        path: ["vpcCidr"],
+    .superRefine((n, ctx) => {
+        // AWS accepts VPCs from /16 to /28; the planned subnets (the VPC split in 16) need /22.
+        if (n.existingVpc === undefined && isCanonicalIpv4Cidr(n.vpcCidr)) {
+            const prefix = ipv4Prefix(n.vpcCidr);
+            if (prefix < 16 || prefix > 22) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["vpcCidr"],
+                    message: "must be a /16 to /22: AWS allows VPCs from /16 to /28, and the stack splits the VPC into 16 equal subnets, which must be /26 or larger",
+                });
+            }
+        }
+        if (n.existingVpc) {
+            refuseOverlappingSubnets(n.existingVpc, ctx);
+        }
     });
 
-function prefixLength(cidr: string): number {
-    return ipaddr.IPv4.isValidCIDR(cidr) ? ipaddr.IPv4.parseCIDR(cidr)[1] : 0;
+type ExistingSubnets = Record<"publicSubnets" | "appSubnets" | "databaseSubnets", { id: string; cidr: string }[]>;
+
+/** Two subnets that share addresses would give two servers the same fixed address. */
+function refuseOverlappingSubnets(existing: ExistingSubnets, ctx: z.RefinementCtx): void {
+    const all = (["publicSubnets", "appSubnets", "databaseSubnets"] as const).flatMap((tier) => existing[tier].map((subnet, index) => ({ tier, index, ...subnet })));
+    all.forEach((subnet, i) => {
+        const clash = all.slice(0, i).find((other) => other.id === subnet.id || (isCanonicalIpv4Cidr(other.cidr) && isCanonicalIpv4Cidr(subnet.cidr) && rangesOverlap(ipv4Range(other.cidr), ipv4Range(subnet.cidr))));
+        if (clash) {
+            const what = clash.id === subnet.id ? `is the same subnet (${subnet.id})` : `overlaps ${clash.cidr}`;
+            ctx.addIssue({
+                code: "custom",
+                path: ["existingVpc", subnet.tier, subnet.index, clash.id === subnet.id ? "id" : "cidr"],
+                message: `${what} as existingVpc.${clash.tier}[${clash.index}]; every tier and zone needs a subnet of its own, or two servers get the same address`,
+            });
+        }
+    });
 }
 
 export const databaseSchema = z
@@ -111,6 +171,12 @@ export const certificateSchema = z
     .refine((c) => c.earlyRenewalDays < c.validityDays, {
         message: "earlyRenewalDays must be smaller than validityDays",
         path: ["earlyRenewalDays"],
+    })
+    // A leaf signed near the end of the CA's life would outlive the CA, and clients stop
+    // trusting a certificate whose issuer has expired.
+    .refine((c) => c.validityDays < c.caValidityDays, {
+        message: "validityDays must be smaller than caValidityDays: a leaf certificate must not outlive the internal CA that signs it",
+        path: ["validityDays"],
     });
 
 /**
@@ -140,7 +206,7 @@ export const monitoringSchema = z
         /** Web QPS above this on the load balancer is a spike (critical). */
         qpsSpikeThreshold: z.number().positive().default(500),
         /** Web QPS below this for 10 minutes means traffic dropped to (almost) zero. */
-        qpsFloor: z.number().min(0).default(0.1),
+        qpsFloor: z.number().positive({ message: "must be greater than 0: the QPS-drop monitor fires when QPS falls below it, and QPS is never below 0" }).default(0.1),
         /** 5xx responses as a percentage of all responses (critical). */
         errorRatePercent: z.number().positive().max(100).default(5),
         /** Average backend response time in milliseconds (critical). */
@@ -163,9 +229,11 @@ export const configSchema = z
         /** Private DNS zone for server names inside the VPC. */
         internalDomain: dnsName.default("webstack.internal"),
         /** CIDRs allowed to reach the load balancer on 80/443. */
-        clientCidrs: z.array(ipv4Cidr).min(1).default(["0.0.0.0/0"]),
+        clientCidrs: cidrList.min(1).default(["0.0.0.0/0"]),
         /** CIDRs allowed to SSH to the servers. Empty: no SSH, administer through SSM Session Manager. */
-        adminCidrs: z.array(ipv4Cidr).default([]),
+        adminCidrs: cidrList.default([]),
+        /** The shortest prefix an admin CIDR may have: SSH to a /8 is SSH to the world. */
+        adminCidrMinPrefix: z.number().int().min(8).max(32).default(16),
         network: networkSchema.prefault({}),
         /** Number of application servers (nginx + app). */
         appServerCount: z.number().int().min(1).max(20).default(2),
@@ -191,10 +259,88 @@ export const configSchema = z
                 message: "database.placement colocated puts the primary and the replica on the first two app servers, so appServerCount must be at least 2",
             });
         }
-        if (c.adminCidrs.some((cidr) => cidr === "0.0.0.0/0")) {
-            ctx.addIssue({ code: "custom", path: ["adminCidrs"], message: "must not contain 0.0.0.0/0: SSH open to the world; use SSM Session Manager or name your office CIDR" });
+        c.adminCidrs.forEach((cidr, i) => {
+            if (isCanonicalIpv4Cidr(cidr) && ipv4Prefix(cidr) < c.adminCidrMinPrefix) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["adminCidrs", i],
+                    message: `is wider than /${c.adminCidrMinPrefix} (adminCidrMinPrefix): SSH to that many addresses is SSH to the world; name your office or VPN CIDR, or use SSM Session Manager`,
+                });
+            }
+        });
+        if (unionCoversInternet(c.adminCidrs)) {
+            ctx.addIssue({ code: "custom", path: ["adminCidrs"], message: "together cover every IPv4 address: SSH open to the world; use SSM Session Manager or name your office CIDR" });
         }
+        refuseSubnetsTooSmall(c, ctx);
+        refuseDomainsBeyondDnsLimits(c, ctx);
+        refuseShadowingInternalDomain(c, ctx);
     });
+
+/**
+ * Servers take fixed addresses from .10 of their subnet on (see hostAddress), spread over the
+ * tier's subnets in turn; AWS keeps the last address of a subnet. An existing subnet too small
+ * for its share of servers would otherwise fail deep inside the program with no key named.
+ */
+function refuseSubnetsTooSmall(
+    c: { appServerCount: number; database: { placement: string }; network: { existingVpc?: ExistingSubnets } },
+    ctx: z.RefinementCtx,
+): void {
+    const existing = c.network.existingVpc;
+    if (!existing) return;
+    const servers: Record<keyof ExistingSubnets, number> = {
+        publicSubnets: 1,
+        appSubnets: c.appServerCount,
+        databaseSubnets: c.database.placement === "dedicated" ? 2 : 0,
+    };
+    for (const tier of Object.keys(servers) as (keyof ExistingSubnets)[]) {
+        const subnets = existing[tier];
+        subnets.forEach((subnet, zone) => {
+            if (!isCanonicalIpv4Cidr(subnet.cidr)) return;
+            const here = Math.ceil((servers[tier] - zone) / subnets.length);
+            if (here <= 0) return;
+            const size = 2 ** (32 - ipv4Prefix(subnet.cidr));
+            const needed = 10 + here + 1; // .0-.9 unused (AWS reserves .0-.3), the servers, the broadcast address
+            if (size < needed) {
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["network", "existingVpc", tier, zone, "cidr"],
+                    message: `holds ${size} addresses but ${here} server(s) need ${needed} (addresses from .10, AWS keeps the last); use a /${32 - Math.ceil(Math.log2(needed))} or larger, or add subnets in more zones`,
+                });
+            }
+        });
+    }
+}
+
+/** The longest server name the topology can produce (app-19, db-1, lb). */
+const LONGEST_SERVER_LABEL = "app-19";
+
+/** DNS allows 253 characters in a name and 63 in a label; www.<domain> and app-19.<internalDomain> are names too. */
+function refuseDomainsBeyondDnsLimits(c: { domain: string; internalDomain: string }, ctx: z.RefinementCtx): void {
+    const check = (key: "domain" | "internalDomain", longest: string) => {
+        if (longest.length > 253) {
+            ctx.addIssue({ code: "custom", path: [key], message: `makes ${longest.slice(0, 40)}… ${longest.length} characters long; DNS names are at most 253` });
+        }
+    };
+    check("domain", `www.${c.domain}`);
+    check("internalDomain", `${LONGEST_SERVER_LABEL}.${c.internalDomain}`);
+}
+
+/**
+ * The private zone answers every query for its name inside the VPC. Named after a public
+ * domain (amazonaws.com, or anyone else's), it would hide that domain from the servers, and
+ * with it the AWS endpoints they boot from. Only the ICANN-reserved private TLD .internal,
+ * or a name under the stack's own domain, cannot shadow someone else's.
+ */
+function refuseShadowingInternalDomain(c: { domain: string; internalDomain: string }, ctx: z.RefinementCtx): void {
+    const under = (name: string, parent: string) => name === parent || name.endsWith(`.${parent}`);
+    if (!under(c.internalDomain, "internal") && !under(c.internalDomain, c.domain)) {
+        ctx.addIssue({
+            code: "custom",
+            path: ["internalDomain"],
+            message: `must end in .internal (the TLD reserved for private use) or lie under the stack's domain (${c.domain}): a private zone for any other name hides that public domain from the servers`,
+        });
+    }
+}
 
 export type WebstackConfig = z.infer<typeof configSchema>;
 export type DatabaseConfig = WebstackConfig["database"];

@@ -1,7 +1,7 @@
 // Hardening: administrative and database ports must never be reachable from the whole
 // internet. 80/443 open to the world is how a website works and is not flagged.
 import { ResourceValidationPolicy } from "@pulumi/policy";
-import { isWorldCidr, sensitivePortsOpened } from "../lib/cidr";
+import { canonicalIpv4Cidr, isWorldCidr, sensitivePortsOpened, unionCoversInternet } from "../lib/cidr";
 import { policySchema, withDefaults } from "../lib/configSchema";
 import { arr, obj, str } from "../lib/props";
 import { SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE } from "../lib/types";
@@ -19,8 +19,18 @@ interface Config {
     sensitivePorts: number[];
 }
 
+/**
+ * The CIDRs that open a rule to the whole internet: a /0, or IPv4 blocks whose union is every
+ * address (0.0.0.0/1 + 128.0.0.0/1 admits exactly what 0.0.0.0/0 does).
+ */
 function worldCidrs(cidrs: unknown[]): string[] {
-    return cidrs.filter(isWorldCidr) as string[];
+    const strings = cidrs.filter((c): c is string => typeof c === "string");
+    const world = strings.filter(isWorldCidr);
+    if (world.length > 0) {
+        return world;
+    }
+    const ipv4 = strings.filter((c) => canonicalIpv4Cidr(c) !== undefined);
+    return unionCoversInternet(ipv4) ? ipv4 : [];
 }
 
 export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
@@ -43,14 +53,22 @@ export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
             }
         };
         if (args.type === SECURITY_GROUP) {
-            (arr(args.props.ingress) ?? []).forEach((rule, i) => {
-                const r = obj(rule);
-                if (!r) {
-                    return;
-                }
+            const rules = (arr(args.props.ingress) ?? []).map(obj).filter((r): r is Record<string, any> => r !== undefined);
+            rules.forEach((r, i) => {
                 const cidrs = worldCidrs([...(arr(r.cidrBlocks) ?? []), ...(arr(r.ipv6CidrBlocks) ?? [])]);
                 check(`ingress[${i}]`, r.protocol, r.fromPort, r.toPort, cidrs, "Restrict its `cidrBlocks`/`ipv6CidrBlocks` (or use `securityGroups`).");
             });
+            // Rules that each open a port to part of the internet can open it to all of it together.
+            for (const port of cfg.sensitivePorts) {
+                const opening = rules.filter((r) => sensitivePortsOpened(r.protocol, r.fromPort, r.toPort, [port]).length > 0 && worldCidrs([...(arr(r.cidrBlocks) ?? [])]).length === 0);
+                const cidrs = worldCidrs(opening.flatMap((r) => arr(r.cidrBlocks) ?? []));
+                if (opening.length > 1 && cidrs.length > 0) {
+                    reportViolation(
+                        `${args.name}: ingress rules ${opening.map((r) => `[${rules.indexOf(r)}]`).join(", ")} together open port ${port} to every IPv4 address (${cidrs.join(", ")}). ` +
+                            "Restrict their `cidrBlocks`. The webstack program only admits admin traffic from webstack:adminCidrs / inside the VPC.",
+                    );
+                }
+            }
         } else if (args.type === SECURITY_GROUP_RULE) {
             if (str(args.props.type) !== "ingress") {
                 return;

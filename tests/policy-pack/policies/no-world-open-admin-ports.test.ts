@@ -33,6 +33,21 @@ describe("no-world-open-admin-ports", () => {
         assert.strictEqual(check(policy, [vpcRule({ ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv6: "::/0" })]).length, 1);
         assert.deepStrictEqual(check(policy, [vpcRule({ ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0" })]), []);
     });
+    it("flags the world split into halves, in one rule or across a group's rules, but not two ordinary ranges", () => {
+        const oneRule = check(policy, [rule({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] })]);
+        assert.strictEqual(oneRule.length, 1);
+        assert.match(oneRule[0].message, /opens port\(s\) 22 .* to 0\.0\.0\.0\/1, 128\.0\.0\.0\/1/);
+        const acrossRules = check(policy, [securityGroup("split", [
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["128.0.0.0/2", "192.0.0.0/2"] },
+        ])]);
+        assert.strictEqual(acrossRules.length, 1);
+        assert.match(acrossRules[0].message, /ingress rules \[0\], \[1\] together open port 22 to every IPv4 address/);
+        assert.deepStrictEqual(check(policy, [securityGroup("offices", [
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"] },
+            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["198.51.100.0/24", "0.0.0.0/1"] },
+        ])]), []);
+    });
     it("uses the configured sensitive port list", () => {
         const sg = securityGroup("sg", [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }]);
         assert.deepStrictEqual(check(policy, [sg]), []);
