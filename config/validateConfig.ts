@@ -1,3 +1,4 @@
+import { checkProvidedCertificate } from "./providedCertificate";
 import { configSchema, secretKeys, WebstackConfig } from "./schema";
 
 export const CONFIG_NAMESPACE = "webstack";
@@ -70,6 +71,9 @@ export function validateConfig(rawConfig: Record<string, string>): ValidatedConf
         }
         if (!privateKeyPem || !/-----BEGIN (EC |RSA )?PRIVATE KEY-----/.test(privateKeyPem)) {
             problems.push(`${prefix}certificateKeyPem: certificate.source is "provided", so set the PEM private key with \`pulumi config set --secret certificateKeyPem -- "$(cat privkey.pem)"\``);
+        }
+        if (problems.length === 0) {
+            problems.push(...checkProvidedCertificate(certificatePem!, privateKeyPem!, config.domain));
         }
         if (problems.length === 0) {
             providedCertificate = { certificatePem: certificatePem!, privateKeyPem: privateKeyPem! };

@@ -96,16 +96,6 @@ describe("validateConfig", () => {
         assert.equal(problems.length, 3);
     });
 
-    it("accepts a provided certificate and hands back its PEMs", () => {
-        const { providedCertificate } = validateConfig({
-            ...base,
-            "webstack:certificate": '{"source":"provided"}',
-            "webstack:certificatePem": "-----BEGIN CERTIFICATE-----\nx\n-----END CERTIFICATE-----",
-            "webstack:certificateKeyPem": "-----BEGIN PRIVATE KEY-----\ny\n-----END PRIVATE KEY-----",
-        });
-        assert.match(providedCertificate!.privateKeyPem, /PRIVATE KEY/);
-    });
-
     it("an invalid config fails the program before any resource is registered", async () => {
         await assert.rejects(runProgram("dev", { ...base, "webstack:appServerCount": "0" }, ["datadog:apiKey"]), (error: Error) => {
             assert.match(error.message, /webstack:appServerCount = 0/);
