@@ -10,6 +10,7 @@ import {
     caFile,
     clientCurl,
     frontendRequests,
+    getFromLb,
     getThroughLb,
     mustSql,
     PortState,
@@ -226,14 +227,20 @@ async function checkDatabasePlaintextRefused(stack: BootedStack): Promise<CheckR
 async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
     if (!selfManaged(stack)) return rdsNotApplicable("app.database");
     const seen: Record<string, string> = {};
-    for (let i = 0; i < stack.apps.length * 2 && Object.keys(seen).length < stack.apps.length; i++) {
-        const r = await getThroughLb(stack, "/db.json", 10);
-        const report = JSON.parse(r.body) as { server: string; writer: { ok: boolean; host?: string; read_only?: boolean; error?: string }; reader: { ok: boolean; host?: string; read_only?: boolean; error?: string } };
-        const good = report.writer.ok && report.reader.ok && report.writer.read_only === false && report.reader.read_only === true;
-        seen[report.server] = good ? `writer ${report.writer.host} rw, reader ${report.reader.host} ro` : `BAD ${JSON.stringify(report)}`;
+    for (const app of stack.apps) {
+        const r = await getFromLb(stack, app, "/db.json", 10);
+        const report = JSON.parse(r.body || "{}") as { server?: string; writer?: { ok: boolean; host?: string; read_only?: boolean; error?: string }; reader?: { ok: boolean; host?: string; read_only?: boolean; error?: string } };
+        const good = report.server === app.server.key && report.writer?.ok && report.reader?.ok && report.writer.read_only === false && report.reader.read_only === true;
+        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error}`;
     }
-    const ok = stack.apps.every((a) => seen[a.server.key] && !seen[a.server.key].startsWith("BAD"));
-    return verdict("app.database", ok, `/db.json through the LB (verified TLS to both databases): ${Object.entries(seen).map(([k, v]) => `${k}: ${v}`).join("; ")}`);
+    // The diagnostic is internal: through the public frontend it must not be served.
+    const publicPage = await getThroughLb(stack, "/db.json", 10);
+    const ok = stack.apps.every((a) => !seen[a.server.key].startsWith("BAD")) && publicPage.status === 404;
+    return verdict(
+        "app.database",
+        ok,
+        `/db.json from the LB to each backend (verified TLS to both databases): ${Object.entries(seen).map(([k, v]) => `${k}: ${v}`).join("; ")}; through the public frontend: ${publicPage.status || publicPage.error}`,
+    );
 }
 
 interface Expectation {

@@ -1,7 +1,7 @@
 import { backendPort } from "../components/servers/serverFiles";
 import { startDatabase, startNginx } from "./daemons";
 import { sleep, waitFor } from "./exec";
-import { appSql, backendStatus, getThroughLb, mustSql, slaveStatus } from "./probes";
+import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, slaveStatus } from "./probes";
 import { CheckResult, guarded, notApplicable, verdict } from "./report";
 import { BootedStack } from "./stack";
 
@@ -115,7 +115,7 @@ async function faultPrimaryDown(stack: BootedStack): Promise<CheckResult> {
 
     const write = await appSql(stack, stack.apps[0], primary, "INSERT INTO rehearsal_rows (note) VALUES ('while-primary-down')");
     const onReplica = await rowCount(stack, replica);
-    const page = await getThroughLb(stack, "/db.json", 15);
+    const page = await getFromLb(stack, stack.apps[0], "/db.json", 15);
     const report = JSON.parse(page.body || "{}") as { writer?: { ok: boolean; error?: string }; reader?: { ok: boolean; read_only?: boolean } };
     const writeError = write.stderr.trim().split("\n").pop() ?? "";
     const ok = write.code !== 0 && /can't connect|connection refused|\(111\)/i.test(writeError) && onReplica === onPrimary && report.writer?.ok === false && report.reader?.ok === true;

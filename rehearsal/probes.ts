@@ -1,5 +1,5 @@
 import * as path from "path";
-import { PATHS, PORTS } from "../components/servers/serverFiles";
+import { backendPort, PATHS, PORTS } from "../components/servers/serverFiles";
 import { run, RunResult } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
 import { inServer, ServerRoot } from "./roots";
@@ -24,6 +24,21 @@ export async function getThroughLb(stack: BootedStack, urlPath = "/", timeoutS =
     const servedBy = /^x-served-by: *(\S+)/im.exec(out.stdout)?.[1] ?? "";
     const body = out.stdout.split(/\r?\n\r?\n/).slice(1).join("\n\n");
     return { status, servedBy, body, error: out.code === 0 ? "" : out.stderr.trim() };
+}
+
+/**
+ * One GET from the load balancer's namespace straight to an app server's backend port, the
+ * way HAProxy connects (TLS verified for the server's name when the hop is tls). Internal
+ * diagnostics such as /db.json are served only this way: the public frontend refuses them.
+ */
+export async function getFromLb(stack: BootedStack, app: ServerRoot, urlPath: string, timeoutS = 10): Promise<{ status: number; body: string; error: string }> {
+    const port = backendPort(stack.plan.config.backendHop);
+    const url = stack.plan.config.backendHop === "tls" ? `https://${app.server.fqdn}:${port}${urlPath}` : `http://${app.server.privateIp}:${port}${urlPath}`;
+    const tls = stack.plan.config.backendHop === "tls" ? ["--cacert", caFile(stack), "--resolve", `${app.server.fqdn}:${port}:${app.server.privateIp}`] : [];
+    const out = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", String(timeoutS), ...tls, "-D", "-", url], { timeoutMs: (timeoutS + 3) * 1000 });
+    const status = Number(/^HTTP\/[\d.]+ (\d+)/m.exec(out.stdout)?.[1] ?? 0);
+    const body = out.stdout.split(/\r?\n\r?\n/).slice(1).join("\n\n");
+    return { status, body, error: out.code === 0 ? "" : out.stderr.trim() };
 }
 
 export type PortState = "open" | "refused" | "filtered";

@@ -38,6 +38,11 @@ export const TLS12_CIPHERS = [
 export const TLS13_CIPHERSUITES = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 
 export const HEALTH_CHECK_PATH = "/healthz";
+/**
+ * Diagnostics the app serves to its neighbours (database reachability per server), never to
+ * clients: the public frontend answers 404 for them.
+ */
+export const INTERNAL_PATHS = ["/db.json"];
 
 /**
  * haproxy.cfg for the load balancer: TLS 1.2+ termination for www.<domain> and the apex,
@@ -95,6 +100,7 @@ frontend http-in
 frontend https-in
     bind :443 ssl crt ${spec.frontendCertificatePath} alpn h2,http/1.1
     http-request set-header X-Forwarded-Proto https
+    http-request deny deny_status 404 if { path ${INTERNAL_PATHS.join(" ")} }
     http-response set-header Strict-Transport-Security "max-age=${spec.hstsMaxAgeSeconds}; includeSubDomains"
     default_backend app-servers
 

@@ -34,6 +34,12 @@ describe("renderHaproxyConfig", () => {
         assert.match(cfg, /Strict-Transport-Security "max-age=63072000; includeSubDomains"/);
     });
 
+    it("answers 404 on the public frontend for the app's internal diagnostics", () => {
+        const cfg = renderHaproxyConfig(haproxySpec);
+        const httpsFrontend = /frontend https-in\n([\s\S]*?)\n\n/.exec(cfg)![1];
+        assert.match(httpsFrontend, /http-request deny deny_status 404 if \{ path \/db\.json \}/);
+    });
+
     it("balances round robin over every backend with an HTTP health check", () => {
         const cfg = renderHaproxyConfig(haproxySpec);
         assert.match(cfg, /balance roundrobin/);
