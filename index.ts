@@ -17,7 +17,7 @@ export const {
     caCertificatePem,
     databaseWriterEndpoint,
     databaseReaderEndpoint,
-    databaseAppPassword,
+    databaseAppUser,
     databaseAppPasswordParameter,
     securityGroupIds,
     vpcId,

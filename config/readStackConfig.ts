@@ -13,7 +13,7 @@ export interface StackConfig {
  * Reads and validates the running stack's config once, before any resource exists.
  */
 export function readStackConfig(): StackConfig {
-    const { config, providedCertificate } = validateConfig(pulumi.runtime.allConfig());
+    const { config, providedCertificate } = validateConfig(pulumi.runtime.allConfig(), pulumi.getStack());
     return {
         config,
         providedCertificate,

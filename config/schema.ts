@@ -215,6 +215,12 @@ export const monitoringSchema = z
         replicationLagSeconds: z.number().positive().default(60),
         /** Alert when a TLS certificate expires in fewer days than this. */
         certificateExpiryDays: z.number().int().positive().default(14),
+        /**
+         * Whether the Datadog AWS integration is set up for the account (it collects the
+         * CloudWatch metrics of RDS, aws.rds.*). Required with database.placement rds, whose
+         * replica-lag monitor reads them; this program does not create the integration.
+         */
+        datadogAwsIntegration: z.boolean().default(false),
         /** Minutes without data before a monitor reports "no data" (each monitor uses at least twice its own window). */
         noDataMinutes: z.number().int().min(2).default(10),
     })
@@ -270,6 +276,14 @@ export const configSchema = z
         });
         if (unionCoversInternet(c.adminCidrs)) {
             ctx.addIssue({ code: "custom", path: ["adminCidrs"], message: "together cover every IPv4 address: SSH open to the world; use SSM Session Manager or name your office CIDR" });
+        }
+        if (c.database.placement === "rds" && !c.monitoring.datadogAwsIntegration) {
+            ctx.addIssue({
+                code: "custom",
+                path: ["monitoring", "datadogAwsIntegration"],
+                message:
+                    "must be true with database.placement rds: the RDS replica-lag monitor reads aws.rds.* metrics, which only the Datadog AWS integration collects. Set it up for this account (Datadog: Integrations → Amazon Web Services), then set webstack:monitoring.datadogAwsIntegration to true",
+            });
         }
         refuseSubnetsTooSmall(c, ctx);
         refuseDomainsBeyondDnsLimits(c, ctx);

@@ -28,7 +28,7 @@ export interface ValidatedConfig {
  * into one typed object. Pure: no Pulumi runtime needed, so tests and the offline plan
  * call it directly. Throws ConfigError naming each bad key, its value and what is allowed.
  */
-export function validateConfig(rawConfig: Record<string, string>): ValidatedConfig {
+export function validateConfig(rawConfig: Record<string, string>, stack?: string): ValidatedConfig {
     const problems: string[] = [];
     const values: Record<string, unknown> = {};
     const secrets: Record<string, string> = {};
@@ -54,6 +54,10 @@ export function validateConfig(rawConfig: Record<string, string>): ValidatedConf
         throw new ConfigError(problems);
     }
     const config = parsed.data;
+
+    if (stack !== undefined) {
+        problems.push(...checkDefaultTags(rawConfig["aws:defaultTags"], stack));
+    }
 
     // The Datadog provider reads these itself; without them `pulumi up` fails halfway.
     for (const key of ["datadog:apiKey", "datadog:appKey"]) {
@@ -89,6 +93,31 @@ export function validateConfig(rawConfig: Record<string, string>): ValidatedConf
         throw new ConfigError(problems);
     }
     return { config, providedCertificate };
+}
+
+/**
+ * The tags every AWS resource of the stack carries, through the AWS provider's default tags
+ * (set in the stack's config, so no resource changes provider). The Datadog AWS integration
+ * turns them into metric tags, and the RDS monitors select by them.
+ */
+export function requiredDefaultTags(stack: string): Record<string, string> {
+    return { env: stack, service: "webstack", stack };
+}
+
+function checkDefaultTags(raw: string | undefined, stack: string): string[] {
+    const required = requiredDefaultTags(stack);
+    const parsed = raw === undefined ? undefined : parseConfigValue(raw);
+    const tags = (parsed as { tags?: Record<string, unknown> } | undefined)?.tags ?? {};
+    const wrong = Object.entries(required).filter(([key, value]) => tags[key] !== value);
+    if (wrong.length === 0) {
+        return [];
+    }
+    const yaml = Object.entries(required)
+        .map(([key, value]) => `${key}: ${value}`)
+        .join(", ");
+    return [
+        `aws:defaultTags = ${raw === undefined ? "(not set)" : JSON.stringify(parsed)}: must tag every AWS resource with ${wrong.map(([k, v]) => `${k}=${v}`).join(", ")} (the monitors and the Datadog AWS integration select resources by these tags); in Pulumi.${stack}.yaml set aws:defaultTags: {tags: {${yaml}}}`,
+    ];
 }
 
 /** Pulumi passes structured config as JSON text and scalars as plain text. */

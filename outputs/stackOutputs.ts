@@ -18,9 +18,12 @@ export interface WebstackOutputs {
     databaseWriterEndpoint: string;
     /** Host name of the read replica. */
     databaseReaderEndpoint: string;
-    /** Password of the application's database user. Secret. */
-    databaseAppPassword: string;
-    /** SSM parameter holding the same password, for consumers that read it at run time. */
+    /** The database user the application connects as. */
+    databaseAppUser: string;
+    /**
+     * SSM SecureString parameter holding that user's password: consumers with read access to
+     * it fetch it at run time. No output carries a password.
+     */
     databaseAppPasswordParameter: string;
     /** Security group ids by role: loadBalancer, app, and database unless colocated. */
     securityGroupIds: Record<string, string>;
@@ -42,7 +45,7 @@ export const OUTPUT_NAMES: OutputName[] = [
     "caCertificatePem",
     "databaseWriterEndpoint",
     "databaseReaderEndpoint",
-    "databaseAppPassword",
+    "databaseAppUser",
     "databaseAppPasswordParameter",
     "securityGroupIds",
     "vpcId",
@@ -51,8 +54,8 @@ export const OUTPUT_NAMES: OutputName[] = [
     "dashboardUrl",
 ];
 
-/** Outputs that must only ever be exported as Pulumi secrets. */
-export const SECRET_OUTPUTS: OutputName[] = ["databaseAppPassword"];
+/** Outputs that must only ever be exported as Pulumi secrets: none; no output carries a secret value. */
+export const SECRET_OUTPUTS: OutputName[] = [];
 
 export function stackOutputs(stack: WebStack, appPasswordParameter: string): { [K in OutputName]: pulumi.Output<WebstackOutputs[K]> } {
     return {
@@ -62,7 +65,7 @@ export function stackOutputs(stack: WebStack, appPasswordParameter: string): { [
         caCertificatePem: stack.caCertificatePem,
         databaseWriterEndpoint: stack.databaseWriterEndpoint,
         databaseReaderEndpoint: stack.databaseReaderEndpoint,
-        databaseAppPassword: pulumi.secret(stack.databaseAppPassword),
+        databaseAppUser: stack.databaseAppUser,
         databaseAppPasswordParameter: pulumi.output(appPasswordParameter),
         securityGroupIds: pulumi.output(stack.securityGroupIds),
         vpcId: stack.vpcId,

@@ -45,7 +45,17 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                 case "aws:rds/instance:Instance":
                     return {
                         id: args.name,
-                        state: { ...state, identifier: args.name, address: `${args.name}.c${id.slice(0, 10)}.${region}.rds.amazonaws.com`, port: 3306, arn: `arn:aws:rds:${region}:${ACCOUNT}:db:${args.name}` },
+                        state: {
+                            ...state,
+                            identifier: args.name,
+                            address: `${args.name}.c${id.slice(0, 10)}.${region}.rds.amazonaws.com`,
+                            port: 3306,
+                            arn: `arn:aws:rds:${region}:${ACCOUNT}:db:${args.name}`,
+                            // RDS names the secret it manages rds!db-<resource id>-<6 random characters>.
+                            masterUserSecrets: args.inputs.manageMasterUserPassword
+                                ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:rds!db-${stableId(args.name, 8)}-${stableId(`${args.name}/s`, 6)}`, secretStatus: "active", kmsKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-secretsmanager` }]
+                                : [],
+                        },
                     };
                 case "aws:rds/subnetGroup:SubnetGroup":
                 case "aws:rds/parameterGroup:ParameterGroup":
@@ -57,6 +67,8 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                 case "tls:index/selfSignedCert:SelfSignedCert":
                 case "tls:index/locallySignedCert:LocallySignedCert":
                     return { id, state: { ...state, certPem: fakePem("CERTIFICATE", args.name) } };
+                case "random:index/randomId:RandomId":
+                    return { id, state: { ...state, hex: stableId(`${args.name}/hex`, 2 * Number(args.inputs.byteLength ?? 4)) } };
                 case "random:index/randomPassword:RandomPassword":
                     return { id, state: { ...state, result: `Mock${stableId(args.name, 28)}` } };
                 case "datadog:index/monitor:Monitor":

@@ -47,7 +47,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     const raw = loadStackConfig(stack);
     const config = { ...raw.config, ...(options.configOverrides ?? {}) };
     // Validate up front as the program does, so the plan can draw the topology too.
-    const { config: validated } = validateConfig(config);
+    const { config: validated } = validateConfig(config, stack);
     const run = await runProgram(stack, config, raw.secretKeys);
     const resources = stackResources(run);
     const planned = plannedResources(run);

@@ -98,7 +98,9 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             serverCertificatePem: Object.fromEntries(topology.servers.filter((s) => certificates.leaves[s.key]).map((s) => [s.key, certificates.leaves[s.key].certificatePem])),
         },
         // RDS is not booted; the app servers are rendered against stand-in endpoint names.
-        managedDatabase: managed ? { writerHost: `webstack-db.rds-not-booted.invalid`, readerHost: `webstack-db-replica.rds-not-booted.invalid` } : undefined,
+        managedDatabase: managed
+            ? { writerHost: `webstack-db.rds-not-booted.invalid`, readerHost: `webstack-db-replica.rds-not-booted.invalid`, masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-not-booted" }
+            : undefined,
     });
 
     const parameters = secretParameterNames(plan.stack);

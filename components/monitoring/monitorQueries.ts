@@ -94,7 +94,8 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
                   key: "replication-lag",
                   name: `[webstack ${facts.stack}] RDS replica lag`,
                   windowMinutes: 5,
-                  query: `max(last_5m):max:aws.rds.replica_lag{env:${facts.stack}} > ${c.replicationLagSeconds}`,
+                  // RDS carries env and service through the provider's default tags (aws:defaultTags).
+                  query: `max(last_5m):max:aws.rds.replica_lag{${scope}} > ${c.replicationLagSeconds}`,
                   message: `The RDS read replica is more than ${c.replicationLagSeconds}s behind the writer.${notify}`,
                   critical: c.replicationLagSeconds,
                   notifyNoData: false,

@@ -61,7 +61,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     timeseries("Backend response time (s)", `avg:haproxy.backend.response.time.average.seconds{${scope},proxy:app-servers}`),
                     timeseries(
                         "Replication lag (s)",
-                        facts.managedDatabase ? `max:aws.rds.replica_lag{env:${facts.stack}}` : `max:mysql.replication.seconds_behind_source{${scope}} by {host}`,
+                        facts.managedDatabase ? `max:aws.rds.replica_lag{${scope}}` : `max:mysql.replication.seconds_behind_source{${scope}} by {host}`,
                     ),
                 ],
             },

@@ -27,6 +27,8 @@ export interface ServerArgs {
     readonly userData: pulumi.Input<string>;
     /** ARNs of the SSM parameters this server may read at boot, and nothing else. */
     readonly secretParameterArns: pulumi.Input<pulumi.Input<string>[]>;
+    /** ARNs of Secrets Manager secrets this server may read (the RDS master secret, for the first app server). */
+    readonly secretsManagerArns?: pulumi.Input<pulumi.Input<string>[]>;
     /** Private zone and the name to register there. */
     readonly privateZoneId: pulumi.Input<string>;
     readonly fqdn: string;
@@ -69,8 +71,14 @@ export class Server extends pulumi.ComponentResource {
             `${name}-secrets`,
             {
                 role: role.name,
-                policy: pulumi.output(args.secretParameterArns).apply((arns) =>
-                    JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["ssm:GetParameter"], Resource: arns }] }),
+                policy: pulumi.all([args.secretParameterArns, args.secretsManagerArns ?? []]).apply(([parameterArns, secretArns]) =>
+                    JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [
+                            { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArns },
+                            ...(secretArns.length > 0 ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }] : []),
+                        ],
+                    }),
                 ),
             },
             parent,

@@ -2,6 +2,7 @@ import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSo
 import { renderNginxSite } from "../appserver/renderNginxSite";
 import { CloudInitFile, CloudInitSpec } from "../cloudinit/renderCloudInit";
 import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
+import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
 import { DatabaseEngine, mysqlConfigPath, mysqlServerPackage, mysqlServiceName, renderMysqlConfig } from "../database/renderMysqlConfig";
 import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../firewall/renderHostFirewall";
 import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
@@ -45,7 +46,11 @@ export const PATHS = {
     nginxSite: "/etc/nginx/sites-available/webstack.conf",
 } as const;
 
-export const DATABASE_USERS = { app: "webapp", replication: "replicator" } as const;
+/**
+ * Database users. On RDS the master user keeps the name "webapp" (see RDS_MASTER_USERNAME),
+ * so the application's own least-privilege user there is "webstack_app".
+ */
+export const DATABASE_USERS = { app: "webapp", rdsApp: "webstack_app", replication: "replicator" } as const;
 export const HSTS_MAX_AGE_SECONDS = 63072000; // two years, as the HSTS preload list asks
 
 /** Everything about the stack a server's files depend on, as plain values. */
@@ -60,7 +65,16 @@ export interface StackFacts {
     adminCidrs: string[];
     topology: Topology;
     /** Where the app finds its database: the self-managed servers or the RDS endpoints. */
-    database: { writerHost: string; readerHost: string; port: number; managed: boolean };
+    database: {
+        writerHost: string;
+        readerHost: string;
+        port: number;
+        managed: boolean;
+        /** The user the app connects as. */
+        appUser: string;
+        /** RDS only: the Secrets Manager secret with the master credentials, read by the first app server to create appUser. */
+        masterSecretArn?: string;
+    };
     parameters: SecretParameterNames;
     certificates: {
         internalCaPem: string;
@@ -165,7 +179,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
                     readerHost: facts.database.readerHost,
                     port: facts.database.port,
                     name: facts.databaseName,
-                    user: DATABASE_USERS.app,
+                    user: facts.database.appUser,
                     passwordFile: PATHS.appPassword,
                     caPath: dbCa,
                 },
@@ -173,6 +187,24 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             permissions: "0644",
         });
         files.push({ path: `/etc/systemd/system/${APP_UNIT_NAME}`, content: renderAppUnit(), permissions: "0644" });
+        if (facts.database.managed && server.key === facts.topology.appServers[0].key) {
+            // The first app server gives the app its least-privilege RDS user before any app starts on it.
+            files.push({
+                path: RDS_APP_USER_PATH,
+                content: renderRdsAppUserScript({
+                    region: facts.region,
+                    masterSecretArn: facts.database.masterSecretArn ?? missing(server, "RDS master secret"),
+                    writerHost: facts.database.writerHost,
+                    port: facts.database.port,
+                    caPath: PATHS.rdsCaBundle,
+                    databaseName: facts.databaseName,
+                    appUser: facts.database.appUser,
+                    appPasswordFile: PATHS.appPassword,
+                }),
+                permissions: "0700",
+            });
+            startServices.push([RDS_APP_USER_PATH]);
+        }
         startServices.push(["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", APP_UNIT_NAME]);
     }
 

@@ -1,6 +1,6 @@
 import { WebstackConfig } from "../../config/schema";
 import { secretParameterNames } from "../secrets/parameterNames";
-import { PORTS, StackFacts } from "./serverFiles";
+import { DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
 import { primaryDatabase, replicaDatabase, Topology } from "./topology";
 
 export interface StackFactsInput {
@@ -9,8 +9,8 @@ export interface StackFactsInput {
     region: string;
     topology: Topology;
     certificates: StackFacts["certificates"];
-    /** RDS endpoints with placement rds; ignored otherwise (the self-managed servers' names are used). */
-    managedDatabase?: { writerHost: string; readerHost: string };
+    /** RDS endpoints and master secret with placement rds; ignored otherwise (the self-managed servers' names are used). */
+    managedDatabase?: { writerHost: string; readerHost: string; masterSecretArn: string };
 }
 
 /** The plain facts every server's files are rendered from; shared by the program and the rehearsal. */
@@ -21,8 +21,8 @@ export function buildStackFacts(input: StackFactsInput): StackFacts {
         throw new Error("buildStackFacts: placement rds needs the RDS endpoints");
     }
     const database = managed
-        ? { ...input.managedDatabase!, port: PORTS.mysql, managed: true }
-        : { writerHost: primaryDatabase(topology)!.fqdn, readerHost: replicaDatabase(topology)!.fqdn, port: PORTS.mysql, managed: false };
+        ? { ...input.managedDatabase!, port: PORTS.mysql, managed: true, appUser: DATABASE_USERS.rdsApp }
+        : { writerHost: primaryDatabase(topology)!.fqdn, readerHost: replicaDatabase(topology)!.fqdn, port: PORTS.mysql, managed: false, appUser: DATABASE_USERS.app };
     return {
         stack: input.stack,
         region: input.region,

@@ -6,13 +6,14 @@ import { Certificates } from "../certificates/certificates";
 import { certificateOrganization } from "../certificates/certificateSpecs";
 import { renderCloudInit } from "../cloudinit/renderCloudInit";
 import { ManagedDatabase } from "../database/managedDatabase";
+import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
 import { Firewalls } from "../firewall/firewalls";
 import { Monitoring } from "../monitoring/monitoring";
 import { Network } from "../network/network";
 import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
 import { Server, UBUNTU_AMI_PARAMETER } from "../servers/server";
-import { backendPort, buildServerFiles, DATABASE_USERS, StackFacts } from "../servers/serverFiles";
+import { backendPort, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
 import { certifiedServers, planTopology, ServerPlan } from "../servers/topology";
 
@@ -38,7 +39,8 @@ export class WebStack extends pulumi.ComponentResource {
     readonly caCertificatePem: pulumi.Output<string>;
     readonly databaseWriterEndpoint: pulumi.Output<string>;
     readonly databaseReaderEndpoint: pulumi.Output<string>;
-    readonly databaseAppPassword: pulumi.Output<string>;
+    /** The database user the application connects as (its password is in the SSM parameter databaseAppPasswordParameter). */
+    readonly databaseAppUser: pulumi.Output<string>;
     readonly securityGroupIds: Record<string, pulumi.Output<string>>;
     readonly vpcId: pulumi.Output<string>;
     readonly subnetIds: Record<string, pulumi.Output<string>[]>;
@@ -81,7 +83,7 @@ export class WebStack extends pulumi.ComponentResource {
             placement === "rds"
                 ? new ManagedDatabase(
                       `${name}-db`,
-                      { config: config.database, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, username: DATABASE_USERS.app, password: secrets.appPassword },
+                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId! },
                       parent,
                   )
                 : undefined;
@@ -95,7 +97,7 @@ export class WebStack extends pulumi.ComponentResource {
                 certificates.caCertificatePem,
                 certificates.frontendCertificatePem,
                 pulumi.all(certificates.serverCertificatePems),
-                managed ? pulumi.all([managed.writerEndpoint, managed.readerEndpoint]) : pulumi.output(undefined),
+                managed ? pulumi.all([managed.writerEndpoint, managed.readerEndpoint, managed.masterSecretArn]) : pulumi.output(undefined),
             ])
             .apply(([regionName, caPem, frontendPem, serverPems, endpoints]) =>
                 buildStackFacts({
@@ -104,7 +106,7 @@ export class WebStack extends pulumi.ComponentResource {
                     region: regionName,
                     topology,
                     certificates: { internalCaPem: caPem, frontendChainPem: frontendPem, serverCertificatePem: serverPems },
-                    managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1] } : undefined,
+                    managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1], masterSecretArn: endpoints[2] } : undefined,
                 }),
             );
 
@@ -129,6 +131,8 @@ export class WebStack extends pulumi.ComponentResource {
                     secretParameterArns: files.apply((f) =>
                         [...new Set([parameters.datadogApiKey, ...f.secrets.map((s) => s.parameter)])].map((p) => secrets.parameterArns[p] ?? missingParameter(p)),
                     ),
+                    // The server that creates the RDS app user reads the master secret, and only it.
+                    secretsManagerArns: files.apply((f) => (f.files.some((file) => file.path === RDS_APP_USER_PATH) && managed ? [managed.masterSecretArn] : [])),
                     privateZoneId: network.privateZoneId,
                     fqdn: plan.fqdn,
                     publicAddress: plan.role === "load-balancer",
@@ -150,7 +154,7 @@ export class WebStack extends pulumi.ComponentResource {
         this.caCertificatePem = certificates.caCertificatePem;
         this.databaseWriterEndpoint = facts.apply((f) => f.database.writerHost);
         this.databaseReaderEndpoint = facts.apply((f) => f.database.readerHost);
-        this.databaseAppPassword = pulumi.secret(secrets.appPassword);
+        this.databaseAppUser = facts.apply((f) => f.database.appUser);
         this.securityGroupIds = {
             loadBalancer: firewalls.loadBalancerGroupId,
             app: firewalls.appGroupId,

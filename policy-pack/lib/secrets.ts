@@ -49,7 +49,8 @@ export function findSecrets(texts: string[]): SecretFinding[] {
             }
         }
         // KEY=value / KEY: value / key = value (cnf) where the key names a password or secret.
-        for (const m of text.matchAll(/(?<![$\w{.])((?:[A-Za-z_][\w.-]*?)?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi)) {
+        // Not after ":" either: "arn:aws:secretsmanager:us-east-1:…" is an ARN, not a key.
+        for (const m of text.matchAll(/(?<![$\w{.:])((?:[A-Za-z_][\w.-]*?)?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi)) {
             const key = m[1].replace(/^-+/, "");
             if (NON_SECRET_KEY.test(key) || /^(validate_password|password_history|password_reuse|password_require)/i.test(key)) {
                 continue;

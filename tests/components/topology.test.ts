@@ -50,7 +50,7 @@ describe("planTopology", () => {
     });
 
     it("rds: no self-managed database server", () => {
-        assert.equal(topologyFor({ "webstack:database": '{"placement":"rds"}' }).databaseServers.length, 0);
+        assert.equal(topologyFor({ "webstack:database": '{"placement":"rds"}', "webstack:monitoring": '{"datadogAwsIntegration":true}' }).databaseServers.length, 0);
     });
 });
 
@@ -79,6 +79,7 @@ describe("config properties (fast-check)", () => {
                     "webstack:network": JSON.stringify({ availabilityZones: c.zones }),
                     "webstack:clientCidrs": JSON.stringify(c.clientCidrs),
                     "webstack:adminCidrs": JSON.stringify(c.adminCidrs),
+                    "webstack:monitoring": JSON.stringify({ datadogAwsIntegration: true }),
                 });
                 const topology = planTopology(config, planSubnetCidrs(config.network.vpcCidr, config.network.availabilityZones));
                 const facts = buildStackFacts({
@@ -87,7 +88,7 @@ describe("config properties (fast-check)", () => {
                     region: "us-east-1",
                     topology,
                     certificates: { internalCaPem: PEM, frontendChainPem: PEM, serverCertificatePem: Object.fromEntries(topology.servers.map((s) => [s.key, PEM])) },
-                    managedDatabase: { writerHost: "w.rds.amazonaws.com", readerHost: "r.rds.amazonaws.com" },
+                    managedDatabase: { writerHost: "w.rds.amazonaws.com", readerHost: "r.rds.amazonaws.com", masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x" },
                 });
                 const addresses = new Set(topology.servers.map((s) => s.privateIp));
                 assert.equal(addresses.size, topology.servers.length, "private addresses are unique");

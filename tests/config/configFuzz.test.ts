@@ -71,6 +71,7 @@ const validBase = fc.record({
     "webstack:backendHop": fc.constantFrom("tls", "plaintext"),
     "webstack:adminCidrs": fc.constantFrom([], ["203.0.113.0/24"], ["198.51.100.0/28", "203.0.113.0/24"]),
     "webstack:database": fc.record({ placement: fc.constantFrom("colocated", "dedicated", "rds") }),
+    "webstack:monitoring": fc.constant({ datadogAwsIntegration: true }),
     "webstack:network": fc.oneof(
         fc.record({ vpcCidr: fc.constantFrom("10.20.0.0/16", "10.0.0.0/22", "172.16.0.0/20"), availabilityZones: fc.constantFrom(2, 3) }),
         fc.constant({

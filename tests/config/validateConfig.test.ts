@@ -72,6 +72,7 @@ describe("validateConfig", () => {
         ["a domain whose www. name exceeds 253 characters", { "webstack:domain": `${"a".repeat(61)}.${"b".repeat(61)}.${"c".repeat(61)}.${"d".repeat(61)}.com` }, /webstack:domain = .*makes www\.a+… 255 characters long; DNS names are at most 253/],
         ["a domain label over 63 characters", { "webstack:domain": `${"a".repeat(64)}.com` }, /webstack:domain = .*must be a lower-case DNS name/],
         ["an internal domain whose server names exceed 253 characters", { "webstack:internalDomain": `${"a".repeat(60)}.${"b".repeat(60)}.${"c".repeat(60)}.${"d".repeat(60)}.internal` }, /webstack:internalDomain = .*259 characters long; DNS names are at most 253/],
+        ["RDS without the Datadog AWS integration its monitors read", { "webstack:database": '{"placement":"rds"}' }, /webstack:monitoring\.datadogAwsIntegration = .*must be true with database\.placement rds: the RDS replica-lag monitor reads aws\.rds\.\* metrics/],
         ["a malformed existing subnet", { "webstack:network": '{"existingVpc":{"vpcId":"vpc-1","publicSubnets":[{"id":"s-1","cidr":"10.0.0.0/24"}],"appSubnets":[],"databaseSubnets":[]}}' }, /webstack:network\.existingVpc\.publicSubnets\.0\.id = "s-1": must be a subnet id/],
     ];
     for (const [what, raw, expected] of rejected) {
@@ -94,6 +95,21 @@ describe("validateConfig", () => {
     it("reports every problem at once", () => {
         const problems = problemsOf({ ...base, "webstack:appServerCount": "0", "webstack:backendHop": "x", "webstack:nope": "1" });
         assert.equal(problems.length, 3);
+    });
+
+    it("with the stack named, asks for the provider's default tags the monitors select by", () => {
+        const problems = (() => {
+            try {
+                validateConfig({ ...base, "aws:defaultTags": '{"tags":{"env":"dev","service":"webstack"}}' }, "dev");
+            } catch (error) {
+                return (error as ConfigError).problems;
+            }
+            return [];
+        })();
+        assert.equal(problems.length, 1);
+        assert.match(problems[0], /^aws:defaultTags = .*: must tag every AWS resource with stack=dev .*in Pulumi\.dev\.yaml set aws:defaultTags: \{tags: \{env: dev, service: webstack, stack: dev\}\}/);
+        assert.doesNotThrow(() => validateConfig({ ...base, "aws:defaultTags": '{"tags":{"env":"dev","service":"webstack","stack":"dev","team":"web"}}' }, "dev"));
+        assert.throws(() => validateConfig(base, "dev"), /aws:defaultTags = \(not set\)/);
     });
 
     it("an invalid config fails the program before any resource is registered", async () => {

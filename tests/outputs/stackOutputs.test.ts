@@ -10,7 +10,7 @@ const CONTRACT = [
     "caCertificatePem",
     "databaseWriterEndpoint",
     "databaseReaderEndpoint",
-    "databaseAppPassword",
+    "databaseAppUser",
     "databaseAppPasswordParameter",
     "securityGroupIds",
     "vpcId",
@@ -36,6 +36,9 @@ describe("stack outputs contract", () => {
             assert.match(String(run.outputs.caCertificatePem.value), /BEGIN CERTIFICATE/);
             assert.deepEqual(Object.keys(run.outputs.subnetIds.value as object), ["public", "app", "database"]);
             assert.ok(Object.keys(run.outputs.monitorIds.value as object).includes("web-qps-spike"));
+            // Consumers get the name of the password's parameter, never a password.
+            assert.equal(run.outputs.databaseAppPasswordParameter.value, `/webstack/${stack}/mysql/app-password`);
+            assert.equal(run.outputs.databaseAppUser.value, stack === "prod" ? "webstack_app" : "webapp");
         });
     }
 });

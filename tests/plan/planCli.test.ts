@@ -58,7 +58,8 @@ describe("offline plan", () => {
         assert.equal(code, 0);
         const document = JSON.parse(stdout);
         assert.deepEqual(Object.keys(document), ["stack", "resources", "outputs", "findings", "summary"]);
-        assert.equal(document.outputs.databaseAppPassword, "[secret]");
+        assert.equal(document.outputs.databaseAppUser, "webapp");
+        assert.equal(document.outputs.databaseAppPasswordParameter, "/webstack/dev/mysql/app-password");
         const password = document.resources.find((r: { type: string }) => r.type === "random:index/randomPassword:RandomPassword");
         assert.ok(password);
         const parameter = document.resources.find((r: { type: string; inputs: { value?: string } }) => r.type === "aws:ssm/parameter:Parameter");
@@ -72,7 +73,7 @@ describe("offline plan", () => {
         const { code, stdout } = await runCli(["--stack", "dev"]);
         assert.equal(code, 0);
         assert.match(stdout, /□ webstack:index:WebStack {2}webstack\n\s+□ webstack:network:Network {2}webstack-network/);
-        assert.match(stdout, /databaseAppPassword: \[secret\]/);
+        assert.match(stdout, /databaseAppPasswordParameter: "?\/webstack\/dev\/mysql\/app-password/);
         assert.match(stdout, /Advisory findings \(4\):\n {2}\[no-plaintext-backend-traffic\]/);
     });
 

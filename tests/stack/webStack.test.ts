@@ -100,6 +100,39 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
         assert.equal(rds.filter((r) => r.replicateSourceDb).length, 1);
     });
 
+    it("RDS manages the master password (never in state or outputs), runs MySQL 8.4 and names its final snapshot per stack", () => {
+        const rds = ofType(run, "aws:rds/instance:Instance").map(inputs);
+        const writer = rds.find((r) => !r.replicateSourceDb)!;
+        assert.equal(writer.manageMasterUserPassword, true);
+        assert.equal(writer.password, undefined);
+        assert.equal(writer.engineVersion, "8.4");
+        assert.equal(inputs(ofType(run, "aws:rds/parameterGroup:ParameterGroup")[0]).family, "mysql8.4");
+        assert.match(writer.finalSnapshotIdentifier, /^webstack-db-prod-writer-final-[0-9a-f]{8}$/);
+        assert.doesNotMatch(writer.finalSnapshotIdentifier, /--|-$/);
+        const passwordInputs = run.resources.filter((r) => r.type.startsWith("aws:rds/") && JSON.stringify(r.inputs).match(/"password"/i));
+        assert.deepEqual(passwordInputs.map((r) => r.name), []);
+    });
+
+    it("the first app server, and only it, reads the RDS master secret to create the app's own least-privilege user", () => {
+        const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-secrets"));
+        const readers = policies.filter((p) => /secretsmanager:GetSecretValue/.test(String(inputs(p).policy)));
+        assert.deepEqual(readers.map((p) => p.name), ["webstack-app-0-secrets"]);
+        const statement = JSON.parse(String(inputs(readers[0]).policy)).Statement[1];
+        assert.deepEqual(statement.Resource.length, 1);
+        assert.match(statement.Resource[0], /^arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-/);
+        const app0 = userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!);
+        const script = fileOf(app0, "/usr/local/sbin/webstack-rds-app-user")!;
+        assert.match(script, /"appUser\\":\\"webstack_app\\"/);
+        const order = app0.runcmd.map((c) => (Array.isArray(c) ? c.join(" ") : c));
+        const createUser = order.indexOf("/usr/local/sbin/webstack-rds-app-user");
+        assert.ok(createUser > order.indexOf("/usr/local/sbin/webstack-fetch-secrets") && createUser < order.findIndex((c) => /enable --now webstack-app/.test(c)), order.join("\n"));
+        for (const name of ["webstack-app-1", "webstack-app-2"]) {
+            const ud = userDataOf(ofType(run, INSTANCE).find((r) => r.name === name)!);
+            assert.equal(fileOf(ud, "/usr/local/sbin/webstack-rds-app-user"), undefined);
+            assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_USER=webstack_app/);
+        }
+    });
+
     it("lets only the app group reach the database", () => {
         assert.deepEqual(ingressSummary(run), [
             "app <- loadBalancer tcp/443",
@@ -238,8 +271,8 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it("keeps the database password output secret", () => {
-            assert.equal(run.outputs.databaseAppPassword.secret, true);
+        it("exports no password: consumers get the name of its SSM parameter", () => {
+            assert.ok(!("databaseAppPassword" in run.outputs), "no output carries a password");
             assert.equal(run.outputs.caCertificatePem.secret, false);
         });
     });

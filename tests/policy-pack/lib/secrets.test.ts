@@ -73,6 +73,9 @@ describe("lib/secrets", () => {
             "validate_password.length = 12",
             "${password}=x",
             "$password=x",
+            "--secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1a2b-AbCdEf",
         ]), []);
+        // The same key after anything but ":" is still a key.
+        assert.deepStrictEqual(findSecrets(["x secretsmanager: hunter2"]), [{ kind: "password", detail: "a literal value for secretsmanager" }]);
     });
 });
