@@ -9,6 +9,7 @@ import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyCo
 import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
 import { SecretParameterNames } from "../secrets/parameterNames";
 import { FETCH_SECRETS_PATH, renderFetchSecrets, SecretFile } from "../secrets/renderFetchSecrets";
+import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./renderUnattendedUpgrades";
 import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "./topology";
 
 export const PORTS = {
@@ -99,7 +100,7 @@ export interface ServerFiles extends CloudInitSpec {
 export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerFiles {
     const files: CloudInitFile[] = [];
     const secrets: SecretFile[] = [];
-    const packages = ["nftables", "curl", "ca-certificates"];
+    const packages = ["nftables", "curl", "ca-certificates", UNATTENDED_UPGRADES_PACKAGE];
     const commands: (string | string[])[] = [
         // The AWS CLI reads the secrets with the instance role; Ubuntu ships it as a snap.
         ["snap", "install", "aws-cli", "--classic"],
@@ -109,6 +110,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
 
     files.push({ path: HOST_FIREWALL_PATH, content: renderHostFirewall({ serverName: server.key, rules: hostFirewallRules(server, facts) }), permissions: "0644" });
     files.push({ path: PATHS.internalCa, content: facts.certificates.internalCaPem, permissions: "0644" });
+    files.push({ path: AUTO_UPGRADES_PATH, content: renderAutoUpgrades(), permissions: "0644" });
 
     if (has("load-balancer")) {
         packages.push("haproxy");

@@ -1,4 +1,8 @@
 import { strict as assert } from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import { parse } from "yaml";
 import { renderNginxSite } from "../../components/appserver/renderNginxSite";
 import { renderCloudInit } from "../../components/cloudinit/renderCloudInit";
@@ -8,6 +12,7 @@ import { renderHostFirewall } from "../../components/firewall/renderHostFirewall
 import { HaproxySpec, renderHaproxyConfig } from "../../components/loadbalancer/renderHaproxyConfig";
 import { renderDatadogChecks } from "../../components/monitoring/renderDatadogFiles";
 import { renderFetchSecrets } from "../../components/secrets/renderFetchSecrets";
+import { renderAutoUpgrades } from "../../components/servers/renderUnattendedUpgrades";
 
 const haproxySpec: HaproxySpec = {
     domain: "www.example.com",
@@ -232,5 +237,20 @@ describe("renderCloudInit", () => {
         assert.equal(doc.write_files[0].content, files[0].content);
         assert.equal(doc.write_files[0].defer, true);
         assert.deepEqual(doc.runcmd, [["systemctl", "restart", "nginx"], "echo done"]);
+    });
+});
+
+describe("renderAutoUpgrades", () => {
+    it("is apt configuration that apt itself reads back as both periodic settings on", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-apt-"));
+        try {
+            const file = path.join(dir, "20auto-upgrades");
+            fs.writeFileSync(file, renderAutoUpgrades());
+            const dump = execFileSync("apt-config", ["-c", file, "dump"]).toString();
+            assert.match(dump, /^APT::Periodic::Update-Package-Lists "1";$/m);
+            assert.match(dump, /^APT::Periodic::Unattended-Upgrade "1";$/m);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
     });
 });

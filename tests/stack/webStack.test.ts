@@ -245,6 +245,16 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
+        it("every server patches itself: Debian's unattended security upgrades are installed and switched on", () => {
+            for (const instance of ofType(run, INSTANCE)) {
+                const ud = userDataOf(instance);
+                assert.ok(ud.packages.includes("unattended-upgrades"), `${instance.name} packages`);
+                const settings = fileOf(ud, "/etc/apt/apt.conf.d/20auto-upgrades")!;
+                assert.match(settings, /^APT::Periodic::Update-Package-Lists "1";$/m);
+                assert.match(settings, /^APT::Periodic::Unattended-Upgrade "1";$/m);
+            }
+        });
+
         it("every server runs a host firewall and the Datadog agent", () => {
             for (const instance of ofType(run, INSTANCE)) {
                 const ud = userDataOf(instance);
