@@ -135,8 +135,25 @@ export const databaseSchema = z
          * primary and replica instances; rds: Amazon RDS for MySQL, Multi-AZ, with a replica.
          */
         placement: z.enum(["colocated", "dedicated", "rds"]).default("dedicated"),
-        /** Self-managed engine flavour (colocated/dedicated). RDS always runs MySQL. */
-        engine: z.enum(["mysql", "mariadb"]).default("mysql"),
+        /**
+         * Self-managed engine: Debian's MariaDB (11.8 on Debian 13), the only one. The MySQL 8
+         * flavour was removed; the key stays so existing configs that say mariadb still pass,
+         * and one that says mysql is told what replaces it. RDS always runs MySQL.
+         */
+        engine: z
+            .string()
+            .default("mariadb")
+            .superRefine((engine, ctx) => {
+                if (engine === "mysql") {
+                    ctx.addIssue({
+                        code: "custom",
+                        message:
+                            "the self-managed MySQL 8 flavour was removed: self-managed databases run Debian's MariaDB 11.8. Set database.engine to mariadb (or drop the key), or use database.placement rds for MySQL on Amazon RDS",
+                    });
+                } else if (engine !== "mariadb") {
+                    ctx.addIssue({ code: "custom", message: 'must be "mariadb" (self-managed databases run Debian\'s MariaDB; use database.placement rds for MySQL)' });
+                }
+            }),
         /** Instance type of dedicated database servers. */
         instanceType: instanceType.default("t3.small"),
         /** RDS instance class (placement rds). */

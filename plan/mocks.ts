@@ -85,6 +85,8 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                     return { name: region, region, id: region, description: region, endpoint: `ec2.${region}.amazonaws.com` };
                 case "aws:index/getAvailabilityZones:getAvailabilityZones":
                     return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: ["az1", "az2", "az3"].map((z) => `use1-${z}`), id: region };
+                case "aws:ec2/getAmi:getAmi":
+                    return { id: "ami-0d3b1e5c0debian13", imageId: "ami-0d3b1e5c0debian13", name: "debian-13-amd64-20261101-2280", ownerId: "136693071363", architecture: "x86_64" };
                 case "aws:ssm/getParameter:getParameter":
                     return { name: args.inputs.name, type: "String", value: "ami-0123456789abcdef0", insecureValue: "ami-0123456789abcdef0", version: 1, arn: "", id: args.inputs.name };
                 default:

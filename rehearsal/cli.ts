@@ -103,8 +103,6 @@ function stackNotes(plan: Awaited<ReturnType<typeof planRehearsal>>): string[] {
     ];
     if (plan.config.database.placement === "rds") {
         notes.push("database placement rds: Amazon RDS is not booted here; the app's database checks are not applicable");
-    } else {
-        notes.push("database engine rehearsed as MariaDB 10.11 (Debian); the mysql flavour's my.cnf and SQL are not booted here");
     }
     return notes;
 }

@@ -68,12 +68,6 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
         database.placement = options.placement;
         overrides.push(`database.placement = ${options.placement} (--placement)`);
     }
-    const placement = (database.placement as string | undefined) ?? "dedicated";
-    if (placement !== "rds" && database.engine !== "mariadb") {
-        // Debian ships no MySQL 8 server: the self-managed databases are rehearsed as MariaDB.
-        overrides.push(`database.engine = mariadb (was ${String(database.engine ?? "mysql")}; Debian has no MySQL 8 server, so the mysql flavour's SQL and my.cnf are NOT booted here)`);
-        database.engine = "mariadb";
-    }
     raw.config["webstack:database"] = JSON.stringify(database);
 
     const program = await runProgram(options.stack, raw.config, raw.secretKeys);

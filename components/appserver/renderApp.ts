@@ -23,7 +23,7 @@ export const APP_UNIT_NAME = "webstack-app.service";
  * The sample application: /healthz for the load balancer (it must not depend on the
  * database, or a database outage would take every backend out of rotation) and / that
  * says which server answered and whether the writer and the reader answer.
- * Python's standard library plus PyMySQL, both Ubuntu packages: nothing fetched at boot.
+ * Python's standard library plus PyMySQL, both Debian packages: nothing fetched at boot.
  */
 export function renderAppSource(): string {
     return `#!/usr/bin/env python3

@@ -1,65 +1,61 @@
-export type DatabaseEngine = "mysql" | "mariadb";
+/**
+ * Self-managed databases run Debian's MariaDB (Debian 13: MariaDB 11.8; Debian's
+ * default-mysql-server is MariaDB). The MySQL 8 flavour was removed: Debian ships no MySQL
+ * server, so it could never be booted where we rehearse, and it hid real bugs.
+ */
+export const MARIADB_PACKAGE = "mariadb-server";
+export const MARIADB_SERVICE = "mariadb";
+/** Where Debian's MariaDB packaging reads extra server config from (after 50-server.cnf). */
+export const MARIADB_CONFIG_PATH = "/etc/mysql/mariadb.conf.d/60-webstack.cnf";
 
 export interface MysqlConfigSpec {
-    engine: DatabaseEngine;
     role: "primary" | "replica";
     serverId: number;
     port: number;
-    /** Address mysqld listens on (the server's private address). */
+    /** Address mariadbd listens on (the server's private address). */
     bindAddress: string;
     tls: { caPath: string; certificatePath: string; keyPath: string };
 }
 
-/** Where each flavour's packaging reads extra server config from on Ubuntu and Debian. */
-export function mysqlConfigPath(engine: DatabaseEngine): string {
-    return engine === "mysql" ? "/etc/mysql/mysql.conf.d/60-webstack.cnf" : "/etc/mysql/mariadb.conf.d/60-webstack.cnf";
-}
-
-export function mysqlServerPackage(engine: DatabaseEngine): string {
-    return engine === "mysql" ? "mysql-server" : "mariadb-server";
-}
-
-export function mysqlServiceName(engine: DatabaseEngine): string {
-    return engine === "mysql" ? "mysql" : "mariadb";
-}
-
 /**
- * my.cnf fragment for a primary or a replica. Both flavours get binary logs, GTIDs and TLS
- * required on every connection; the replica is read-only. The two engines spell these
- * differently: MySQL 8.0 has gtid_mode/enforce_gtid_consistency and super_read_only,
- * MariaDB 10.11 always has GTIDs (gtid_strict_mode keeps them consistent) and no
- * super_read_only.
+ * my.cnf fragment for a MariaDB primary or replica: binary logs with GTIDs kept strict,
+ * TLS 1.2+ required on every connection, the replica read-only.
  */
 export function renderMysqlConfig(spec: MysqlConfigSpec): string {
     const replica = spec.role === "replica";
-    const common = [
-        `# Rendered by webstack (renderMysqlConfig): ${spec.engine} ${spec.role}.`,
+    return [
+        `# Rendered by webstack (renderMysqlConfig): mariadb ${spec.role}.`,
         "[mysqld]",
-        `server_id = ${spec.serverId}`,
-        `bind_address = ${spec.bindAddress}`,
-        `port = ${spec.port}`,
+        `server_id = ${integer(spec.serverId)}`,
+        `bind_address = ${optionValue(spec.bindAddress)}`,
+        `port = ${integer(spec.port)}`,
         "log_bin = mysql-bin",
         "binlog_format = ROW",
         "max_binlog_size = 100M",
+        "binlog_expire_logs_seconds = 604800",
+        "gtid_strict_mode = ON",
         "skip_name_resolve = ON",
-        `ssl_ca = ${spec.tls.caPath}`,
-        `ssl_cert = ${spec.tls.certificatePath}`,
-        `ssl_key = ${spec.tls.keyPath}`,
+        `ssl_ca = ${optionValue(spec.tls.caPath)}`,
+        `ssl_cert = ${optionValue(spec.tls.certificatePath)}`,
+        `ssl_key = ${optionValue(spec.tls.keyPath)}`,
         "require_secure_transport = ON",
         "tls_version = TLSv1.2,TLSv1.3",
-    ];
-    const engineSpecific =
-        spec.engine === "mysql"
-            ? [
-                  "gtid_mode = ON",
-                  "enforce_gtid_consistency = ON",
-                  "binlog_expire_logs_seconds = 604800",
-                  ...(replica ? ["read_only = ON", "super_read_only = ON", "relay_log = relay-bin", "log_replica_updates = ON"] : ["read_only = OFF"]),
-              ]
-            : [
-                  "gtid_strict_mode = ON",
-                  "expire_logs_days = 7",
-                  ...(replica ? ["read_only = ON", "relay_log = relay-bin", "log_slave_updates = ON"] : ["read_only = OFF"]),
-              ];
-    return [...common, ...engineSpecific, ""].join("\n");
+        ...(replica ? ["read_only = ON", "relay_log = relay-bin", "log_slave_updates = ON"] : ["read_only = OFF"]),
+        "",
+    ].join("\n");
+}
+
+/** An option-file value is the rest of its line: refuse anything that could start another. */
+function optionValue(value: string): string {
+    if (!/^[A-Za-z0-9_./:-]+$/.test(value)) {
+        throw new Error(`renderMysqlConfig: ${JSON.stringify(value)} is not a plain path or address`);
+    }
+    return value;
+}
+
+function integer(value: number): number {
+    if (!Number.isInteger(value) || value < 0) {
+        throw new Error(`renderMysqlConfig: ${value} is not a non-negative integer`);
+    }
+    return value;
 }

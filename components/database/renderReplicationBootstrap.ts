@@ -1,8 +1,5 @@
 import { assertAlphanumericShellVariables, fromShellVariable, heredocText, identifier, shellQuote, sqlHeredoc } from "../../render/quote";
-import { DatabaseEngine } from "./renderMysqlConfig";
-
 export interface DatabaseBootstrapSpec {
-    engine: DatabaseEngine;
     role: "primary" | "replica";
     databaseName: string;
     /** Name of the primary as the replica dials it; its certificate carries that name. */
@@ -26,7 +23,7 @@ export interface DatabaseBootstrapSpec {
 export const DATABASE_BOOTSTRAP_PATH = "/usr/local/sbin/webstack-db-bootstrap";
 
 /**
- * A shell script that configures a fresh MySQL/MariaDB as primary or replica. Passwords are
+ * A shell script that configures a fresh MariaDB as primary or replica. Passwords are
  * read from files the secret fetcher wrote at boot, so no secret is part of the user data.
  * Every value is quoted by construction (render/quote.ts); the passwords, read at run time,
  * are checked to be alphanumeric (as generated) before they reach SQL or my.cnf.
@@ -37,16 +34,12 @@ export const DATABASE_BOOTSTRAP_PATH = "/usr/local/sbin/webstack-db-bootstrap";
  * starts GTID replication over verified TLS.
  */
 export function renderDatabaseBootstrap(spec: DatabaseBootstrapSpec): string {
-    const mysql = spec.engine === "mysql";
     const ROOT = fromShellVariable("ROOT_PASSWORD");
     const APP = fromShellVariable("APP_PASSWORD");
     const REPLICATION = fromShellVariable("REPLICATION_PASSWORD");
     const database = identifier(spec.databaseName);
-    const rootAuth = mysql
-        ? sqlHeredoc`ALTER USER 'root'@'localhost' IDENTIFIED WITH caching_sha2_password BY ${ROOT};`
-        : // Keep unix_socket for root on the host and add the password for TCP tooling.
-          sqlHeredoc`ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(${ROOT});`;
-    const socketAuth = mysql ? "IDENTIFIED WITH auth_socket" : "IDENTIFIED VIA unix_socket";
+    // Keep unix_socket for root on the host and add the password for TCP tooling.
+    const rootAuth = sqlHeredoc`ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD(${ROOT});`;
 
     const primarySql = [
         sqlHeredoc`CREATE DATABASE IF NOT EXISTS ${database};`,
@@ -56,26 +49,20 @@ export function renderDatabaseBootstrap(spec: DatabaseBootstrapSpec): string {
         ]),
         sqlHeredoc`CREATE USER IF NOT EXISTS ${spec.replicationUser}@${spec.replicaAddress} IDENTIFIED BY ${REPLICATION} REQUIRE SSL;`,
         sqlHeredoc`GRANT REPLICATION SLAVE ON *.* TO ${spec.replicationUser}@${spec.replicaAddress};`,
-        `CREATE USER IF NOT EXISTS 'dd-agent'@'localhost' ${socketAuth};`,
+        "CREATE USER IF NOT EXISTS 'dd-agent'@'localhost' IDENTIFIED VIA unix_socket;",
         `GRANT REPLICATION CLIENT, PROCESS, SELECT ON *.* TO 'dd-agent'@'localhost';`,
     ];
-    const replicaSql = mysql
-        ? [
-              "STOP REPLICA;",
-              sqlHeredoc`CHANGE REPLICATION SOURCE TO SOURCE_HOST=${spec.primaryHost}, SOURCE_PORT=${spec.port}, SOURCE_USER=${spec.replicationUser}, SOURCE_PASSWORD=${REPLICATION}, SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA=${spec.caPath}, SOURCE_SSL_VERIFY_SERVER_CERT=1, SOURCE_CONNECT_RETRY=10;`,
-              "START REPLICA;",
-          ]
-        : [
-              "STOP SLAVE;",
-              sqlHeredoc`CHANGE MASTER TO MASTER_HOST=${spec.primaryHost}, MASTER_PORT=${spec.port}, MASTER_USER=${spec.replicationUser}, MASTER_PASSWORD=${REPLICATION}, MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA=${spec.caPath}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_CONNECT_RETRY=10;`,
-              "START SLAVE;",
-          ];
+    const replicaSql = [
+        "STOP SLAVE;",
+        sqlHeredoc`CHANGE MASTER TO MASTER_HOST=${spec.primaryHost}, MASTER_PORT=${spec.port}, MASTER_USER=${spec.replicationUser}, MASTER_PASSWORD=${REPLICATION}, MASTER_USE_GTID=slave_pos, MASTER_SSL=1, MASTER_SSL_CA=${spec.caPath}, MASTER_SSL_VERIFY_SERVER_CERT=1, MASTER_CONNECT_RETRY=10;`,
+        "START SLAVE;",
+    ];
 
     const statements = spec.role === "primary" ? [rootAuth, ...primarySql] : ["SET SESSION sql_log_bin = 0;", rootAuth, "SET SESSION sql_log_bin = 1;", ...replicaSql];
     const passwords = spec.role === "primary" ? ["ROOT_PASSWORD", "APP_PASSWORD", "REPLICATION_PASSWORD"] : ["ROOT_PASSWORD", "REPLICATION_PASSWORD"];
     const appPasswordLine = spec.role === "primary" ? `APP_PASSWORD="$(cat ${shellQuote(spec.passwordFiles.app)})"\n` : "";
     return `#!/bin/sh
-# Rendered by webstack (renderDatabaseBootstrap): ${spec.engine} ${spec.role}.
+# Rendered by webstack (renderDatabaseBootstrap): mariadb ${spec.role}.
 set -eu
 umask 077
 ROOT_PASSWORD="$(cat ${shellQuote(spec.passwordFiles.root)})"

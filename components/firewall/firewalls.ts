@@ -41,7 +41,7 @@ export class Firewalls extends pulumi.ComponentResource {
             new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, parent);
         const internetEgress = (role: string, groupId: pulumi.Input<string>) => {
             egress(`${role}-out-https`, groupId, PORTS.https, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to packages, SSM and Datadog");
-            egress(`${role}-out-http`, groupId, PORTS.http, { cidrIpv4: "0.0.0.0/0" }, "HTTP to the Ubuntu package mirrors");
+            egress(`${role}-out-http`, groupId, PORTS.http, { cidrIpv4: "0.0.0.0/0" }, "HTTP to Debian's package mirrors");
         };
         const adminSsh = (role: string, groupId: pulumi.Input<string>) =>
             args.adminCidrs.forEach((cidr, i) => ingress(`${role}-ssh-${i}`, groupId, PORTS.ssh, { cidrIpv4: cidr }, `SSH from admin CIDR ${cidr}`));

@@ -1,8 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 
-/** Public SSM parameter Canonical keeps pointed at the current Ubuntu 24.04 LTS AMI. */
-export const UBUNTU_AMI_PARAMETER = "/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+/**
+ * The official Debian 13 (trixie) AMI: published by the Debian cloud team's AWS account
+ * 136693071363 as debian-13-amd64-<date>-<build> (https://wiki.debian.org/Cloud/AmazonEC2Image).
+ * The rehearsal boots the same release. Servers are x86_64 (t3, m6i, ...).
+ */
+export const DEBIAN_AMI = {
+    owner: "136693071363",
+    namePattern: "debian-13-amd64-*",
+} as const;
 
 /** What the SSM agent needs for Session Manager, and nothing that reads data. */
 export const SESSION_MANAGER_POLICY = {

@@ -3,7 +3,7 @@ import { renderNginxSite } from "../appserver/renderNginxSite";
 import { CloudInitFile, CloudInitSpec } from "../cloudinit/renderCloudInit";
 import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
 import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
-import { DatabaseEngine, mysqlConfigPath, mysqlServerPackage, mysqlServiceName, renderMysqlConfig } from "../database/renderMysqlConfig";
+import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "../database/renderMysqlConfig";
 import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../firewall/renderHostFirewall";
 import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
 import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
@@ -60,7 +60,6 @@ export interface StackFacts {
     region: string;
     domain: string;
     backendHop: BackendHop;
-    engine: DatabaseEngine;
     databaseName: string;
     clientCidrs: string[];
     adminCidrs: string[];
@@ -100,11 +99,9 @@ export interface ServerFiles extends CloudInitSpec {
 export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerFiles {
     const files: CloudInitFile[] = [];
     const secrets: SecretFile[] = [];
-    const packages = ["nftables", "curl", "ca-certificates", UNATTENDED_UPGRADES_PACKAGE];
-    const commands: (string | string[])[] = [
-        // The AWS CLI reads the secrets with the instance role; Ubuntu ships it as a snap.
-        ["snap", "install", "aws-cli", "--classic"],
-    ];
+    // awscli (Debian's package, AWS CLI v2) reads the secrets with the instance role.
+    const packages = ["nftables", "curl", "ca-certificates", "awscli", UNATTENDED_UPGRADES_PACKAGE];
+    const commands: (string | string[])[] = [];
     const startServices: (string | string[])[] = [];
     const has = (component: string) => server.components.includes(component as never);
 
@@ -211,10 +208,9 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
     }
 
     if (has("database") && server.database) {
-        const engine = facts.engine;
         const primary = primaryDatabase(facts.topology) ?? missing(server, "primary database");
         const replica = replicaDatabase(facts.topology) ?? missing(server, "replica database");
-        packages.push(mysqlServerPackage(engine));
+        packages.push(MARIADB_PACKAGE);
         files.push({ path: PATHS.mysqlCertificate, content: facts.certificates.serverCertificatePem[server.key], permissions: "0644" });
         secrets.push(
             { parameter: facts.parameters.tlsKey(server.key), path: PATHS.mysqlKey, owner: "mysql:mysql", mode: "0600" },
@@ -225,9 +221,8 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: PATHS.appPasswordForGrants, owner: "root:root", mode: "0600" });
         }
         files.push({
-            path: mysqlConfigPath(engine),
+            path: MARIADB_CONFIG_PATH,
             content: renderMysqlConfig({
-                engine,
                 role: server.database.role,
                 serverId: server.database.serverId,
                 port: PORTS.mysql,
@@ -239,7 +234,6 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
         files.push({
             path: DATABASE_BOOTSTRAP_PATH,
             content: renderDatabaseBootstrap({
-                engine,
                 role: server.database.role,
                 databaseName: facts.databaseName,
                 primaryHost: primary.fqdn,
@@ -256,7 +250,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             permissions: "0700",
         });
         // The database starts before the app so the app's first probe finds it.
-        startServices.unshift(["systemctl", "restart", mysqlServiceName(engine)], [DATABASE_BOOTSTRAP_PATH]);
+        startServices.unshift(["systemctl", "restart", MARIADB_SERVICE], [DATABASE_BOOTSTRAP_PATH]);
     }
 
     files.push(

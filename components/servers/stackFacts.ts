@@ -28,7 +28,6 @@ export function buildStackFacts(input: StackFactsInput): StackFacts {
         region: input.region,
         domain: config.domain,
         backendHop: config.backendHop,
-        engine: config.database.engine,
         databaseName: config.database.name,
         clientCidrs: config.clientCidrs,
         adminCidrs: config.adminCidrs,

@@ -12,7 +12,7 @@ import { Monitoring } from "../monitoring/monitoring";
 import { Network } from "../network/network";
 import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
-import { Server, UBUNTU_AMI_PARAMETER } from "../servers/server";
+import { DEBIAN_AMI, Server } from "../servers/server";
 import { backendPort, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
 import { certifiedServers, planTopology, ServerPlan } from "../servers/topology";
@@ -89,7 +89,18 @@ export class WebStack extends pulumi.ComponentResource {
                 : undefined;
 
         const region = aws.getRegionOutput({}, parent).region;
-        const amiId = aws.ssm.getParameterOutput({ name: UBUNTU_AMI_PARAMETER }, parent).value;
+        const amiId = aws.ec2.getAmiOutput(
+            {
+                owners: [DEBIAN_AMI.owner],
+                mostRecent: true,
+                filters: [
+                    { name: "name", values: [DEBIAN_AMI.namePattern] },
+                    { name: "architecture", values: ["x86_64"] },
+                    { name: "virtualization-type", values: ["hvm"] },
+                ],
+            },
+            parent,
+        ).id;
 
         const facts: pulumi.Output<StackFacts> = pulumi
             .all([

@@ -102,27 +102,26 @@ describe("renderNginxSite", () => {
 
 describe("renderMysqlConfig", () => {
     const tls = { caPath: "/ca", certificatePath: "/c", keyPath: "/k" };
-    it("mysql 8.0: GTID mode, TLS required; the replica is super_read_only", () => {
-        const primary = renderMysqlConfig({ engine: "mysql", role: "primary", serverId: 1, port: 3306, bindAddress: "10.0.0.1", tls });
-        const replica = renderMysqlConfig({ engine: "mysql", role: "replica", serverId: 2, port: 3306, bindAddress: "10.0.0.2", tls });
+    it("mariadb: binary logs with strict GTIDs and TLS 1.2+ required; only the replica is read-only", () => {
+        const primary = renderMysqlConfig({ role: "primary", serverId: 1, port: 3306, bindAddress: "10.0.0.1", tls });
+        const replica = renderMysqlConfig({ role: "replica", serverId: 2, port: 3306, bindAddress: "10.0.0.2", tls });
         for (const cnf of [primary, replica]) {
-            assert.match(cnf, /gtid_mode = ON/);
-            assert.match(cnf, /enforce_gtid_consistency = ON/);
-            assert.match(cnf, /require_secure_transport = ON/);
-            assert.match(cnf, /log_bin = mysql-bin/);
+            assert.match(cnf, /^gtid_strict_mode = ON$/m);
+            assert.match(cnf, /^require_secure_transport = ON$/m);
+            assert.match(cnf, /^log_bin = mysql-bin$/m);
+            assert.match(cnf, /^binlog_expire_logs_seconds = 604800$/m);
+            // MySQL-only settings MariaDB refuses to start with.
+            assert.doesNotMatch(cnf, /gtid_mode|super_read_only|enforce_gtid_consistency|log_replica_updates/);
         }
-        assert.match(primary, /read_only = OFF/);
+        assert.match(primary, /^read_only = OFF$/m);
         assert.match(replica, /^read_only = ON$/m);
-        assert.match(replica, /^super_read_only = ON$/m);
-        assert.match(replica, /server_id = 2/);
+        assert.match(replica, /^log_slave_updates = ON$/m);
+        assert.match(replica, /^server_id = 2$/m);
     });
 
-    it("mariadb 10.11: no gtid_mode or super_read_only (unknown to MariaDB), gtid_strict_mode instead", () => {
-        const replica = renderMysqlConfig({ engine: "mariadb", role: "replica", serverId: 2, port: 3306, bindAddress: "10.0.0.2", tls });
-        assert.doesNotMatch(replica, /gtid_mode|super_read_only|enforce_gtid_consistency|log_replica_updates/);
-        assert.match(replica, /gtid_strict_mode = ON/);
-        assert.match(replica, /^read_only = ON$/m);
-        assert.match(replica, /log_slave_updates = ON/);
+    it("refuses values that could start another option line", () => {
+        assert.throws(() => renderMysqlConfig({ role: "primary", serverId: 1, port: 3306, bindAddress: "10.0.0.1\nskip_grant_tables", tls }), /not a plain path or address/);
+        assert.throws(() => renderMysqlConfig({ role: "primary", serverId: 1.5, port: 3306, bindAddress: "10.0.0.1", tls }), /not a non-negative integer/);
     });
 });
 
@@ -142,31 +141,25 @@ describe("renderDatabaseBootstrap", () => {
     };
 
     it("primary: creates the database, TLS-only users and the socket-authenticated agent user", () => {
-        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "primary" });
+        const script = renderDatabaseBootstrap({ ...spec, role: "primary" });
         assert.match(script, /CREATE DATABASE IF NOT EXISTS \\`webapp\\`;/);
         assert.match(script, /CREATE USER IF NOT EXISTS 'webapp'@'10\.20\.64\.10' IDENTIFIED BY '\$\{APP_PASSWORD\}' REQUIRE SSL;/);
         assert.match(script, /CREATE USER IF NOT EXISTS 'replicator'@'10\.20\.80\.10' IDENTIFIED BY '\$\{REPLICATION_PASSWORD\}' REQUIRE SSL;/);
-        assert.match(script, /'dd-agent'@'localhost' IDENTIFIED WITH auth_socket/);
+        assert.match(script, /'dd-agent'@'localhost' IDENTIFIED VIA unix_socket;/);
         assert.match(script, /APP_PASSWORD="\$\(cat '\/s\/app'\)"/);
     });
 
-    it("replica (mysql): CHANGE REPLICATION SOURCE with auto-position and verified TLS", () => {
-        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "replica" });
-        assert.match(script, /CHANGE REPLICATION SOURCE TO SOURCE_HOST='app-0\.webstack\.internal'.*SOURCE_AUTO_POSITION=1, SOURCE_SSL=1, SOURCE_SSL_CA='\/etc\/webstack\/tls\/internal-ca\.pem', SOURCE_SSL_VERIFY_SERVER_CERT=1/);
-        assert.match(script, /START REPLICA;/);
+    it("replica: CHANGE MASTER with MASTER_USE_GTID=slave_pos and verified TLS, no users of its own", () => {
+        const script = renderDatabaseBootstrap({ ...spec, role: "replica" });
         assert.doesNotMatch(script, /CREATE USER/);
         assert.doesNotMatch(script, /APP_PASSWORD/);
-    });
-
-    it("replica (mariadb): CHANGE MASTER with MASTER_USE_GTID=slave_pos and verified TLS", () => {
-        const script = renderDatabaseBootstrap({ ...spec, engine: "mariadb", role: "replica" });
         assert.match(script, /CHANGE MASTER TO MASTER_HOST='app-0\.webstack\.internal'.*MASTER_USE_GTID=slave_pos, MASTER_SSL=1, .*MASTER_SSL_VERIFY_SERVER_CERT=1/);
         assert.match(script, /START SLAVE;/);
         assert.match(script, /IDENTIFIED VIA unix_socket OR mysql_native_password/);
     });
 
     it("never carries a password, only the files to read them from", () => {
-        const script = renderDatabaseBootstrap({ ...spec, engine: "mysql", role: "primary" });
+        const script = renderDatabaseBootstrap({ ...spec, role: "primary" });
         for (const match of script.matchAll(/(?:IDENTIFIED BY|PASSWORD\(|password = )\s*'?([^'\s)]*)/g)) {
             assert.match(match[1], /^\$\{[A-Z_]+\}$/);
         }

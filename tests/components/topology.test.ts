@@ -59,7 +59,6 @@ const validConfig = fc.record({
     appServerCount: fc.integer({ min: 2, max: 8 }),
     backendHop: fc.constantFrom("plaintext", "tls"),
     placement: fc.constantFrom("colocated", "dedicated", "rds"),
-    engine: fc.constantFrom("mysql", "mariadb"),
     zones: fc.constantFrom(2, 3),
     // Distinct blocks of one size never duplicate or nest, which validation refuses.
     clientCidrs: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `${a}.${b}.0.0/16`), { minLength: 1, maxLength: 3 }),
@@ -76,7 +75,7 @@ describe("config properties (fast-check)", () => {
                     "datadog:appKey": "a",
                     "webstack:appServerCount": String(c.appServerCount),
                     "webstack:backendHop": c.backendHop,
-                    "webstack:database": JSON.stringify({ placement: c.placement, engine: c.engine }),
+                    "webstack:database": JSON.stringify({ placement: c.placement }),
                     "webstack:network": JSON.stringify({ availabilityZones: c.zones }),
                     "webstack:clientCidrs": JSON.stringify(c.clientCidrs),
                     "webstack:adminCidrs": JSON.stringify(c.adminCidrs),

@@ -22,7 +22,7 @@ describe("validateConfig", () => {
         assert.deepEqual(config.clientCidrs, ["0.0.0.0/0"]);
         assert.deepEqual(config.adminCidrs, []);
         assert.equal(config.database.placement, "dedicated");
-        assert.equal(config.database.engine, "mysql");
+        assert.equal(config.database.engine, "mariadb");
         assert.equal(config.certificate.keyAlgorithm, "ECDSA");
         assert.equal(config.network.vpcCidr, "10.20.0.0/16");
         assert.equal(config.monitoring.qpsSpikeThreshold, 500);
@@ -38,7 +38,8 @@ describe("validateConfig", () => {
         ["colocated with one app server", { "webstack:appServerCount": "1", "webstack:database": '{"placement":"colocated"}' }, /webstack:appServerCount = 1: .*at least 2/],
         ["an unknown backend hop", { "webstack:backendHop": "ssl" }, /webstack:backendHop = "ssl": .*"plaintext"\|"tls"/],
         ["an unknown placement", { "webstack:database": '{"placement":"cluster"}' }, /webstack:database\.placement = "cluster": .*"colocated"\|"dedicated"\|"rds"/],
-        ["an unknown engine", { "webstack:database": '{"engine":"postgres"}' }, /webstack:database\.engine = "postgres"/],
+        ["an unknown engine", { "webstack:database": '{"engine":"postgres"}' }, /webstack:database\.engine = "postgres": must be "mariadb"/],
+        ["the removed MySQL 8 flavour, naming its replacement", { "webstack:database": '{"engine":"mysql"}' }, /webstack:database\.engine = "mysql": the self-managed MySQL 8 flavour was removed: self-managed databases run Debian's MariaDB 11\.8\. Set database\.engine to mariadb .*or use database\.placement rds/],
         ["SSH open to the world", { "webstack:adminCidrs": '["0.0.0.0/0"]' }, /webstack:adminCidrs = \["0\.0\.0\.0\/0"\]: together cover every IPv4 address/],
         ["a weak RSA key", { "webstack:certificate": '{"keyAlgorithm":"RSA","rsaBits":1024}' }, /webstack:certificate\.rsaBits = 1024/],
         ["a certificate valid for more than 397 days", { "webstack:certificate": '{"validityDays":825}' }, /webstack:certificate\.validityDays = 825/],

@@ -75,11 +75,11 @@ describe("WebStack: dev (the reference design)", () => {
     it("puts web, app and database on every app server: primary on app-0, read-only replica on app-1", () => {
         const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) => userDataOf(ofType(run, INSTANCE).find((r) => r.name === n)!));
         for (const ud of [app0, app1]) {
-            assert.ok(ud.packages.includes("nginx") && ud.packages.includes("mysql-server") && ud.packages.includes("python3-pymysql"));
+            assert.ok(ud.packages.includes("nginx") && ud.packages.includes("mariadb-server") && ud.packages.includes("python3-pymysql"));
         }
-        assert.match(fileOf(app0, "/etc/mysql/mysql.conf.d/60-webstack.cnf")!, /read_only = OFF/);
-        assert.match(fileOf(app1, "/etc/mysql/mysql.conf.d/60-webstack.cnf")!, /super_read_only = ON/);
-        assert.match(fileOf(app1, "/usr/local/sbin/webstack-db-bootstrap")!, /SOURCE_HOST='app-0\.webstack\.internal'.*SOURCE_SSL_VERIFY_SERVER_CERT=1/);
+        assert.match(fileOf(app0, "/etc/mysql/mariadb.conf.d/60-webstack.cnf")!, /^read_only = OFF$/m);
+        assert.match(fileOf(app1, "/etc/mysql/mariadb.conf.d/60-webstack.cnf")!, /^read_only = ON$/m);
+        assert.match(fileOf(app1, "/usr/local/sbin/webstack-db-bootstrap")!, /MASTER_HOST='app-0\.webstack\.internal'.*MASTER_SSL_VERIFY_SERVER_CERT=1/);
     });
 });
 
