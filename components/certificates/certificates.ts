@@ -82,6 +82,13 @@ export class Certificates extends pulumi.ComponentResource {
             this.serverCertificatePems[server.key] = signed(specOf(server.key), key.privateKeyPem);
         }
 
-        this.registerOutputs({ caCertificatePem: this.caCertificatePem, frontendCertificatePem: this.frontendCertificatePem });
+        // The private keys stay Pulumi secrets (the tls provider marks them so): registered, encrypted in state.
+        this.registerOutputs({
+            caCertificatePem: this.caCertificatePem,
+            frontendCertificatePem: this.frontendCertificatePem,
+            frontendPrivateKeyPem: this.frontendPrivateKeyPem,
+            serverCertificatePems: this.serverCertificatePems,
+            serverPrivateKeyPems: this.serverPrivateKeyPems,
+        });
     }
 }

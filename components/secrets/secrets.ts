@@ -49,6 +49,6 @@ export class StackSecrets extends pulumi.ComponentResource {
         for (const [serverKey, pem] of Object.entries(args.tlsPrivateKeys)) {
             store(`tls-${serverKey}`, args.parameters.tlsKey(serverKey), pem, `TLS private key of ${serverKey}`);
         }
-        this.registerOutputs({ parameterArns: this.parameterArns });
+        this.registerOutputs({ appPassword: this.appPassword, parameterArns: this.parameterArns });
     }
 }

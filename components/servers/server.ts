@@ -122,6 +122,6 @@ export class Server extends pulumi.ComponentResource {
             this.publicIp = address.publicIp;
             this.publicDns = address.publicDns;
         }
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp });
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp, publicDns: this.publicDns });
     }
 }

@@ -176,7 +176,21 @@ export class WebStack extends pulumi.ComponentResource {
         this.monitorIds = monitoring.monitorIds;
         this.dashboardUrl = monitoring.dashboardUrl.apply((path) => `https://app.${config.monitoring.site}${path}`);
         this.serverPrivateIps = Object.fromEntries(Object.entries(servers).map(([key, server]) => [key, server.privateIp]));
-        this.registerOutputs({ url: this.url, loadBalancerIp: this.loadBalancerIp });
+        this.registerOutputs({
+            url: this.url,
+            loadBalancerIp: this.loadBalancerIp,
+            loadBalancerDns: this.loadBalancerDns,
+            caCertificatePem: this.caCertificatePem,
+            databaseWriterEndpoint: this.databaseWriterEndpoint,
+            databaseReaderEndpoint: this.databaseReaderEndpoint,
+            databaseAppUser: this.databaseAppUser,
+            securityGroupIds: this.securityGroupIds,
+            vpcId: this.vpcId,
+            subnetIds: this.subnetIds,
+            monitorIds: this.monitorIds,
+            dashboardUrl: this.dashboardUrl,
+            serverPrivateIps: this.serverPrivateIps,
+        });
     }
 }
 
