@@ -1,0 +1,208 @@
+import * as crypto from "crypto";
+import * as http from "http";
+import { AddressInfo } from "net";
+import { describeStatement, evaluateRequest, NamedPolicy } from "../../policy-pack/lib/iam/evaluate";
+
+/**
+ * A local stand-in for the AWS APIs a server's boot calls, at their real interface: the AWS
+ * CLI reaches it through AWS_ENDPOINT_URL with stand-in credentials. It speaks SSM's JSON 1.1
+ * protocol (GetParameter, GetParameters), checks every request's SigV4 signature with the
+ * caller's secret key, and authorizes it against the caller's instance role the way IAM
+ * evaluates identity policies (policy-pack/lib/iam/evaluate.ts). A server that asks for
+ * another server's parameter gets AWS's AccessDeniedException.
+ */
+
+export interface StandInParameter {
+    name: string;
+    value: string;
+    type?: "SecureString" | "String";
+    version?: number;
+}
+
+/** One server's stand-in credentials and the instance role they stand for. */
+export interface StandInPrincipal {
+    accessKeyId: string;
+    secretAccessKey: string;
+    roleName: string;
+    /** The instance's resource name: the role session name AWS would show. */
+    instanceName: string;
+    policies: NamedPolicy[];
+}
+
+export interface AwsStandInOptions {
+    host: string;
+    /** 0 picks a free port. */
+    port: number;
+    region: string;
+    accountId: string;
+    parameters: StandInParameter[];
+    principals: StandInPrincipal[];
+}
+
+export interface AwsRequestRecord {
+    time: string;
+    accessKeyId: string;
+    instanceName?: string;
+    action: string;
+    resource: string;
+    decision: "allow" | "deny" | "error";
+    /** The statement that allowed or denied, or the error code. */
+    detail?: string;
+}
+
+export interface AwsStandIn {
+    url: string;
+    requests: AwsRequestRecord[];
+    stop(): Promise<void>;
+}
+
+class AwsError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsStandIn> {
+    const parameters = new Map(options.parameters.map((p) => [p.name, p]));
+    const principals = new Map(options.principals.map((p) => [p.accessKeyId, p]));
+    const requests: AwsRequestRecord[] = [];
+    const arnOf = (name: string) => `arn:aws:ssm:${options.region}:${options.accountId}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+
+    const handle = (req: http.IncomingMessage, body: Buffer): { status: number; payload: unknown } => {
+        const principal = authenticate(req, body, principals);
+        const target = String(req.headers["x-amz-target"] ?? "");
+        const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
+        const authorize = (action: string, resource: string) => {
+            const result = evaluateRequest(principal.policies, action, resource);
+            const record: AwsRequestRecord = { time: new Date().toISOString(), accessKeyId: principal.accessKeyId, instanceName: principal.instanceName, action, resource, decision: result.decision === "allow" ? "allow" : "deny" };
+            record.detail = result.statement ? describeStatement(result.statement) : "no identity-based policy allows it";
+            requests.push(record);
+            if (result.decision !== "allow") {
+                const why = result.decision === "explicit-deny" ? `with an explicit deny in an identity-based policy (${record.detail})` : "because no identity-based policy allows the " + action + " action";
+                throw new AwsError(400, "AccessDeniedException", `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
+            }
+        };
+        const view = (p: StandInParameter) => ({
+            Name: p.name,
+            Type: p.type ?? "SecureString",
+            Value: p.value,
+            Version: p.version ?? 1,
+            LastModifiedDate: 1.7637e9,
+            ARN: arnOf(p.name),
+            DataType: "text",
+        });
+        switch (target) {
+            case "AmazonSSM.GetParameter": {
+                const name = String(input.Name ?? "");
+                authorize("ssm:GetParameter", arnOf(name));
+                const parameter = parameters.get(name);
+                if (!parameter) {
+                    throw new AwsError(400, "ParameterNotFound", "");
+                }
+                return { status: 200, payload: { Parameter: view(parameter) } };
+            }
+            case "AmazonSSM.GetParameters": {
+                const names = Array.isArray(input.Names) ? input.Names.map(String) : [];
+                for (const name of names) {
+                    authorize("ssm:GetParameters", arnOf(name));
+                }
+                return {
+                    status: 200,
+                    payload: { Parameters: names.filter((n) => parameters.has(n)).map((n) => view(parameters.get(n)!)), InvalidParameters: names.filter((n) => !parameters.has(n)) },
+                };
+            }
+            default:
+                throw new AwsError(400, "UnknownOperationException", `the stand-in does not serve ${target || "(no X-Amz-Target)"}`);
+        }
+    };
+
+    const server = http.createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            let status: number;
+            let payload: unknown;
+            try {
+                ({ status, payload } = handle(req, Buffer.concat(chunks)));
+            } catch (error) {
+                const aws = error instanceof AwsError ? error : new AwsError(500, "InternalServerError", (error as Error).message);
+                status = aws.status;
+                payload = { __type: aws.code, message: aws.message };
+                if (!(error instanceof AwsError) || aws.code !== "AccessDeniedException") {
+                    requests.push({ time: new Date().toISOString(), accessKeyId: credentialOf(req)?.accessKeyId ?? "", action: String(req.headers["x-amz-target"] ?? ""), resource: "", decision: "error", detail: aws.code });
+                }
+            }
+            const text = JSON.stringify(payload);
+            res.writeHead(status, { "Content-Type": "application/x-amz-json-1.1", "Content-Length": Buffer.byteLength(text), "x-amzn-RequestId": crypto.randomUUID() });
+            res.end(text);
+        });
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(options.port, options.host, () => resolve());
+    });
+    const address = server.address() as AddressInfo;
+    return {
+        url: `http://${options.host}:${address.port}`,
+        requests,
+        stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+}
+
+interface Credential {
+    accessKeyId: string;
+    date: string;
+    region: string;
+    service: string;
+    signedHeaders: string[];
+    signature: string;
+}
+
+function credentialOf(req: http.IncomingMessage): Credential | undefined {
+    const header = String(req.headers.authorization ?? "");
+    const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(header);
+    return m ? { accessKeyId: m[1], date: m[2], region: m[3], service: m[4], signedHeaders: m[5].split(";"), signature: m[6] } : undefined;
+}
+
+/**
+ * SigV4 as AWS checks it (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html):
+ * the canonical request over the signed headers and the payload hash, signed with a key
+ * derived from the caller's secret, date, region and service.
+ */
+function authenticate(req: http.IncomingMessage, body: Buffer, principals: Map<string, StandInPrincipal>): StandInPrincipal {
+    const credential = credentialOf(req);
+    if (!credential) {
+        throw new AwsError(400, "MissingAuthenticationTokenException", "Missing Authentication Token");
+    }
+    const principal = principals.get(credential.accessKeyId);
+    if (!principal) {
+        throw new AwsError(400, "UnrecognizedClientException", "The security token included in the request is invalid.");
+    }
+    const amzDate = String(req.headers["x-amz-date"] ?? "");
+    const url = new URL(req.url ?? "/", "http://stand-in");
+    const canonicalQuery = [...url.searchParams.entries()]
+        .map(([k, v]) => [encodeRfc3986(k), encodeRfc3986(v)])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => `${k}=${v}`)
+        .join("&");
+    const canonicalHeaders = credential.signedHeaders.map((name) => `${name}:${String(req.headers[name] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+    const payloadHash = String(req.headers["x-amz-content-sha256"] ?? crypto.createHash("sha256").update(body).digest("hex"));
+    const canonicalRequest = [req.method, url.pathname, canonicalQuery, canonicalHeaders, credential.signedHeaders.join(";"), payloadHash].join("\n");
+    const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
+    const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, crypto.createHash("sha256").update(canonicalRequest).digest("hex")].join("\n");
+    const hmac = (key: crypto.BinaryLike, data: string) => crypto.createHmac("sha256", key).update(data).digest();
+    const signingKey = hmac(hmac(hmac(hmac(`AWS4${principal.secretAccessKey}`, credential.date), credential.region), credential.service), "aws4_request");
+    const expected = crypto.createHmac("sha256", signingKey).update(stringToSign).digest("hex");
+    if (!crypto.timingSafeEqual(Buffer.from(expected), Buffer.from(credential.signature))) {
+        throw new AwsError(400, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.");
+    }
+    return principal;
+}
+
+function encodeRfc3986(value: string): string {
+    return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
