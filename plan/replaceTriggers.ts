@@ -174,9 +174,30 @@ export const REPLACE_TRIGGERS: Record<string, ReplaceTriggers> = {
         inputs: ["layoutType"],
         source: `${DATADOG} datadog/resource_datadog_dashboard.go`,
     },
-    // Not read before the deadline, so reported as unknown rather than guessed:
-    // aws:ec2/internetGateway, aws:ec2/routeTable, aws:ec2/routeTableAssociation,
-    // aws:ec2/natGateway, aws:ebs/volume, aws:iam/rolePolicyAttachment.
+    "aws:ec2/internetGateway:InternetGateway": {
+        inputs: [],
+        source: `${AWS} internal/service/ec2/vpc_internet_gateway.go @ 08923b68b5ad6fcfdd38362fb5247e39a9b07add (no ForceNew input: vpcId detaches and re-attaches in place)`,
+    },
+    "aws:ec2/routeTable:RouteTable": {
+        inputs: ["vpcId"],
+        source: `${AWS} internal/service/ec2/vpc_route_table.go @ 022092419b7cda11527df3c6b51cbfe1876c1722 (routes are in-place)`,
+    },
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": {
+        inputs: ["gatewayId", "subnetId"],
+        source: `${AWS} internal/service/ec2/vpc_route_table_association.go @ 0be71beb458ad8875e0acc5c91519c0ceeb214aa (routeTableId is in-place)`,
+    },
+    "aws:ec2/natGateway:NatGateway": {
+        inputs: ["allocationId", "connectivityType", "privateIp", "secondaryPrivateIpAddressCount", "subnetId"],
+        source: `${AWS} internal/service/ec2/vpc_nat_gateway.go @ 04088eaa54948421bf1ef7494ae2b2c01d9243e3`,
+    },
+    "aws:ebs/volume:Volume": {
+        inputs: ["availabilityZone", "encrypted", "kmsKeyId", "multiAttachEnabled", "outpostArn", "snapshotId"],
+        source: `${AWS} internal/service/ec2/ebs_volume.go @ 0073593e7d6993ba482409f4dc35438daaa79bb3 (size, type, iops, throughput are in-place)`,
+    },
+    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
+        inputs: ["policyArn", "role"],
+        source: `${AWS} internal/service/iam/role_policy_attachment.go @ 04c79849dbe7fbe76c3054b364357bcdaade9ac5 (no Update: every input is ForceNew)`,
+    },
 };
 
 /**

@@ -65,9 +65,9 @@ describe("plan compare: actions from hand-made plans", () => {
     });
 
     it("unknown: a type not in the table is not guessed", () => {
-        const type = "aws:ec2/routeTable:RouteTable";
+        const type = "aws:s3/bucketV2:BucketV2";
         assert.equal(REPLACE_TRIGGERS[type], undefined);
-        const c = only(doc([root, custom(type, "rt", { vpcId: "vpc-1" })]), doc([root, custom(type, "rt", { vpcId: "vpc-2" })]), "rt");
+        const c = only(doc([root, custom(type, "rt", { bucket: "a" })]), doc([root, custom(type, "rt", { bucket: "b" })]), "rt");
         assert.equal(c.action, "unknown");
         assert.match(c.why, /^unknown: cannot tell update from replace/);
     });
@@ -94,6 +94,20 @@ describe("plan compare: actions from hand-made plans", () => {
         const s = c.changes.find((x) => x.name === "s")!;
         assert.deepEqual([s.action, s.replacedBecause], ["replace", ["vpcId"]]);
         assert.match(s.why, /after the replacement of vpc/);
+    });
+});
+
+describe("plan compare: the replace-trigger table", () => {
+    it("covers every custom resource type dev and prod plan, each with a citation", async () => {
+        const { planStack } = await import("../../plan/planStack");
+        for (const stack of ["dev", "prod"]) {
+            const { document } = await planStack(stack);
+            const types = new Set(document.resources.filter((r) => r.custom).map((r) => r.type));
+            for (const type of types) {
+                assert.ok(REPLACE_TRIGGERS[type], `${stack}: ${type} is not in plan/replaceTriggers.ts`);
+                assert.match(REPLACE_TRIGGERS[type].source, /^[\w-]+\/terraform-provider-[a-z]+ .*(internal|datadog)\/\S+\.go/);
+            }
+        }
     });
 });
 
@@ -220,6 +234,21 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
         const mismatch = plan(["--stack", "prod", "--compare", previous]);
         assert.equal(mismatch.status, 2);
         assert.match(mismatch.stderr, /^plan: --compare .*dev\.json: it is a plan of stack dev, not prod$/m);
+    });
+});
+
+describe("plan compare: end to end through the real CLI (prod)", function () {
+    this.timeout(120000);
+    it("moving the database off RDS deletes both RDS instances: stateful, exit 1, named in the output", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "plan-compare-prod-"));
+        const previous = path.join(dir, "prod.json");
+        const base = plan(["--stack", "prod", "--json"]);
+        assert.equal(base.status, 0, base.stderr);
+        fs.writeFileSync(previous, base.stdout);
+        const r = plan(["--stack", "prod", "--compare", previous, "--set", 'webstack:database={"placement":"dedicated"}']);
+        assert.equal(r.status, 1, r.stderr);
+        assert.match(r.stdout, /^webstack-db-writer +aws:rds\/instance:Instance +DELETE \(stateful\) +no longer in the program$/m);
+        assert.match(r.stdout, /^STATEFUL resources replaced or deleted \(exit 1\): .*webstack-db-writer \(delete\)/m);
     });
 });
 
