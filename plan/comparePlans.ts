@@ -131,9 +131,28 @@ function pathsHolding(value: unknown, wanted: Set<string>, prefix = ""): string[
     return [];
 }
 
-function judge(resource: PlanResource, changed: string[]): Pick<ResourceChange, "action" | "replacedBecause" | "why"> {
+/** The changed paths Pulumi acts on: those under the program's ignoreChanges are left as they are. */
+function notIgnored(resource: PlanResource, changed: string[]): string[] {
+    const ignored = resource.options?.ignoreChanges ?? [];
+    return changed.filter((path) => !ignored.some((i) => {
+        const p = withoutIndexes(path);
+        return p === i || p.startsWith(`${i}.`);
+    }));
+}
+
+function judge(resource: PlanResource, allChanged: string[]): Pick<ResourceChange, "action" | "replacedBecause" | "why"> {
+    const changed = notIgnored(resource, allChanged);
     if (changed.length === 0) {
+        if (allChanged.length > 0) {
+            return { action: "same", replacedBecause: [], why: `ignored (the program's ignoreChanges): ${allChanged.join(", ")}` };
+        }
         return { action: "same", replacedBecause: [], why: "" };
+    }
+    // Pulumi's own replaceOnChanges option ("*" = any input) replaces whatever the provider says.
+    const replaceOnChanges = resource.options?.replaceOnChanges ?? [];
+    const pulumiForcing = changed.filter((path) => replaceOnChanges.some((t) => t === "*" || touches(path, t)));
+    if (pulumiForcing.length > 0) {
+        return { action: "replace", replacedBecause: pulumiForcing, why: `replace: ${pulumiForcing.join(", ")} (the program's replaceOnChanges: ${replaceOnChanges.join(", ")})` };
     }
     const triggers = REPLACE_TRIGGERS[resource.type];
     if (!triggers) {
@@ -147,8 +166,10 @@ function judge(resource: PlanResource, changed: string[]): Pick<ResourceChange, 
     if (forcing.length > 0) {
         const flags = Object.entries(triggers.replaceWhen ?? {}).filter(([input]) => forcing.some((p) => touches(p, input))).map(([, flag]) => ` (${flag}: true)`);
         const inPlace = changed.filter((p) => !forcing.includes(p));
+        const order = resource.options?.deleteBeforeReplace ? "; deleteBeforeReplace: the old one goes first" : "";
+        const guard = resource.options?.protect ? "; protect: pulumi up refuses until the protection is lifted" : "";
         const also = inPlace.length > 0 ? `; also changed: ${inPlace.join(", ")}` : "";
-        return { action: "replace", replacedBecause: forcing, why: `replace: ${forcing.join(", ")} force a new resource${[...new Set(flags)].join("")}${also}${renewal}` };
+        return { action: "replace", replacedBecause: forcing, why: `replace: ${forcing.join(", ")} force a new resource${[...new Set(flags)].join("")}${also}${order}${guard}${renewal}` };
     }
     return { action: "update", replacedBecause: [], why: `update in place: ${changed.join(", ")}${renewal}` };
 }

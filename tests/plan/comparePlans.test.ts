@@ -64,6 +64,24 @@ describe("plan compare: actions from hand-made plans", () => {
         assert.equal(updated.action, "update");
     });
 
+    it("Pulumi's replaceOnChanges option replaces on inputs the provider would update, even for a type not in the table", () => {
+        const role = (tags: Record<string, string>, replaceOnChanges?: string[]): Resource => ({ ...custom("aws:iam/role:Role", "r", { assumeRolePolicy: "{}", tags }), ...(replaceOnChanges ? { options: { replaceOnChanges } } : {}) });
+        assert.equal(only(doc([root, role({ a: "1" })]), doc([root, role({ a: "2" })]), "r").action, "update");
+        const forced = only(doc([root, role({ a: "1" }, ["tags"])]), doc([root, role({ a: "2" }, ["tags"])]), "r");
+        assert.deepEqual([forced.action, forced.replacedBecause], ["replace", ["tags.a"]]);
+        assert.match(forced.why, /replaceOnChanges: tags/);
+        const any = (v: string): Resource => ({ ...custom("aws:s3/bucketV2:BucketV2", "b", { bucket: v }), options: { replaceOnChanges: ["*"] } });
+        assert.equal(only(doc([root, any("a")]), doc([root, any("b")]), "b").action, "replace");
+    });
+
+    it("the program's ignoreChanges leaves an input as it is: the server's ami (ignoreChanges: [\"ami\"]) is same, not replace", () => {
+        const ignoring = (inputs: Record<string, unknown>): Resource => ({ ...server(inputs), options: { ignoreChanges: ["ami"] } });
+        const c = only(doc([root, ignoring({})]), doc([root, ignoring({ ami: "ami-2" })]), "app-0");
+        assert.equal(c.action, "same");
+        assert.match(c.why, /ignored .*ami/);
+        assert.equal(only(doc([root, ignoring({})]), doc([root, ignoring({ ami: "ami-2", instanceType: "t3.small" })]), "app-0").action, "update");
+    });
+
     it("unknown: a type not in the table is not guessed", () => {
         const type = "aws:s3/bucketV2:BucketV2";
         assert.equal(REPLACE_TRIGGERS[type], undefined);
@@ -172,8 +190,13 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
         const r = plan(["--stack", "dev", "--json"]);
         assert.equal(r.status, 0, r.stderr);
         fs.writeFileSync(previous, r.stdout);
-        instances = (JSON.parse(r.stdout) as PlanDocument).resources.filter((x) => x.type === INSTANCE).map((x) => x.name);
+        const servers = (JSON.parse(r.stdout) as PlanDocument).resources.filter((x) => x.type === INSTANCE);
+        instances = servers.map((x) => x.name);
         assert.ok(instances.length >= 3);
+        // The plan records the lifecycle options the compare needs: the servers ignore ami changes.
+        for (const s of servers) {
+            assert.ok(s.options?.ignoreChanges?.includes("ami"), `${s.name} options: ${JSON.stringify(s.options)}`);
+        }
     });
 
     const compare = (...set: string[]) => {
