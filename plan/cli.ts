@@ -25,6 +25,8 @@ exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or inval
 (with --compare: 0 no stateful resource at risk, 1 one would be replaced or deleted, 2 bad usage)`;
 
 export class UsageError extends Error {}
+/** A bad --compare PREVIOUS.json: reported in one line, without the usage text. */
+class PreviousPlanError extends UsageError {}
 
 interface CliOptions {
     stack: string;
@@ -72,7 +74,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         try {
             compare = { file: values.compare, previous: loadPreviousPlan(values.compare, values.stack) };
         } catch (error) {
-            throw new UsageError((error as Error).message);
+            throw new PreviousPlanError((error as Error).message);
         }
     }
     const overrides: Record<string, string> = {};
@@ -128,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
         options = parseCliArgs(argv);
     } catch (error) {
         const message = (error as Error).message;
-        process.stderr.write(message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
+        process.stderr.write(error instanceof PreviousPlanError ? `plan: ${message}\n` : message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
         return message ? 2 : 0;
     }
     let result: PlanResult;

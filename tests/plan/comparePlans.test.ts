@@ -256,7 +256,10 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
         assert.match(r.stdout, /^compare: \d+ create, \d+ update, \d+ replace, 0 delete, \d+ same$/m);
         const mismatch = plan(["--stack", "prod", "--compare", previous]);
         assert.equal(mismatch.status, 2);
-        assert.match(mismatch.stderr, /^plan: --compare .*dev\.json: it is a plan of stack dev, not prod$/m);
+        assert.match(mismatch.stderr, /^plan: --compare .*dev\.json: it is a plan of stack dev, not prod\n$/);
+        const missing = plan(["--stack", "dev", "--compare", path.join(dir, "absent.json")]);
+        assert.equal(missing.status, 2);
+        assert.match(missing.stderr, /^plan: --compare .*absent\.json: cannot read it \(ENOENT\)\n$/);
     });
 });
 
