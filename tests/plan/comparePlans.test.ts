@@ -115,7 +115,9 @@ describe("plan compare: actions from hand-made plans", () => {
     });
 });
 
-describe("plan compare: the replace-trigger table", () => {
+describe("plan compare: the replace-trigger table", function () {
+    // Two in-process plans: ~5 s alone, more on a loaded machine (it timed out at 20 s beside tsc).
+    this.timeout(120000);
     it("covers every custom resource type dev and prod plan, each with a citation", async () => {
         const { planStack } = await import("../../plan/planStack");
         for (const stack of ["dev", "prod"]) {
