@@ -1,9 +1,10 @@
 import { parseArgs } from "util";
 import { ConfigError } from "../config/validateConfig";
+import { comparePlans, compareExitCode, loadPreviousPlan, renderComparison } from "./comparePlans";
 import { Finding, loadPolicyConfig, PolicyConfigFile } from "./evaluatePolicies";
-import { PlanResult, planStack } from "./planStack";
+import { PlanDocument, PlanResult, planStack } from "./planStack";
 
-const USAGE = `usage: npm run plan -- --stack <name> [--json | --mermaid] [--policy-config FILE] [--set KEY=VALUE]...
+const USAGE = `usage: npm run plan -- --stack <name> [--json | --mermaid] [--policy-config FILE] [--set KEY=VALUE]... [--compare PREVIOUS.json]
 
 Runs the Pulumi program offline (under mocks) with Pulumi.<name>.yaml, evaluates the
 policy pack over every resource it would create, and prints the resource tree, the stack
@@ -15,16 +16,24 @@ outputs (secrets redacted) and the findings.
   --policy-config FILE   enforcement levels and waivers (Pulumi's --policy-config format)
   --set KEY=VALUE        what-if: override one config value without editing the stack
                          file (repeatable), e.g. --set webstack:backendHop=plaintext
+  --compare PREVIOUS.json
+                         print create/update/replace/delete/same per resource against an
+                         earlier --json plan of the same stack (with --json: as JSON); exits 1
+                         when a stateful resource would be replaced or deleted
 
-exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or invalid config`;
+exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or invalid config
+(with --compare: 0 no stateful resource at risk, 1 one would be replaced or deleted, 2 bad usage)`;
 
 export class UsageError extends Error {}
+/** A bad --compare PREVIOUS.json: reported in one line, without the usage text. */
+class PreviousPlanError extends UsageError {}
 
 interface CliOptions {
     stack: string;
     format: "text" | "json" | "mermaid";
     policyConfig?: PolicyConfigFile;
     overrides: Record<string, string>;
+    compare?: { file: string; previous: PlanDocument };
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
@@ -32,7 +41,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     try {
         parsed = parseArgs({
             args: argv,
-            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, set: { type: "string", multiple: true }, help: { type: "boolean" } },
+            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, compare: { type: "string" }, set: { type: "string", multiple: true }, help: { type: "boolean" } },
             strict: true,
             allowPositionals: false,
         });
@@ -57,6 +66,17 @@ export function parseCliArgs(argv: string[]): CliOptions {
             throw new UsageError(`--policy-config ${values["policy-config"]}: ${(error as Error).message}`);
         }
     }
+    if (values.compare !== undefined && values.mermaid) {
+        throw new UsageError("--compare and --mermaid cannot be combined");
+    }
+    let compare: CliOptions["compare"];
+    if (values.compare !== undefined) {
+        try {
+            compare = { file: values.compare, previous: loadPreviousPlan(values.compare, values.stack) };
+        } catch (error) {
+            throw new PreviousPlanError((error as Error).message);
+        }
+    }
     const overrides: Record<string, string> = {};
     for (const assignment of values.set ?? []) {
         const match = /^([a-z][A-Za-z0-9]*:[A-Za-z0-9_.-]+)=(.*)$/s.exec(assignment);
@@ -65,7 +85,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
         }
         overrides[match[1]] = match[2];
     }
-    return { stack: values.stack, overrides, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig };
+    return { stack: values.stack, overrides, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig, compare };
 }
 
 export function renderText(result: PlanResult): string {
@@ -110,7 +130,7 @@ export async function main(argv: string[]): Promise<number> {
         options = parseCliArgs(argv);
     } catch (error) {
         const message = (error as Error).message;
-        process.stderr.write(message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
+        process.stderr.write(error instanceof PreviousPlanError ? `plan: ${message}\n` : message ? `plan: ${message}\n\n${USAGE}\n` : `${USAGE}\n`);
         return message ? 2 : 0;
     }
     let result: PlanResult;
@@ -122,6 +142,11 @@ export async function main(argv: string[]): Promise<number> {
             return 2;
         }
         throw error;
+    }
+    if (options.compare) {
+        const comparison = comparePlans(options.compare.previous, result.document);
+        process.stdout.write(options.format === "json" ? `${JSON.stringify(comparison, null, 2)}\n` : renderComparison(comparison, options.compare.file));
+        return compareExitCode(comparison);
     }
     if (options.format === "json") {
         process.stdout.write(`${JSON.stringify(result.document, null, 2)}\n`);

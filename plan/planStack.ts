@@ -4,13 +4,14 @@ import { planTopology } from "../components/servers/topology";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
 import { renderMermaid } from "./renderMermaid";
-import { ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
+import { LifecycleOptions, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
 /** The plan document; its shape is given in DESIGN.md. */
 export interface PlanDocument {
     stack: string;
-    resources: { type: string; name: string; parent: string | null; custom: boolean; inputs: unknown }[];
+    /** options appears only on resources where the program sets a lifecycle option. */
+    resources: { type: string; name: string; parent: string | null; custom: boolean; inputs: unknown; options?: LifecycleOptions }[];
     outputs: Record<string, unknown>;
     findings: Finding[];
     summary: { resources: number; advisory: number; mandatory: number };
@@ -55,7 +56,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 
     const document: PlanDocument = {
         stack,
-        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs) })),
+        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs), ...(r.options ? { options: r.options } : {}) })),
         outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, o]) => [name, o.secret ? "[secret]" : redactSecrets(o.value)])),
         findings,
         summary: {

@@ -14,6 +14,27 @@ export interface RecordedResource {
     custom: boolean;
     /** Resolved inputs; secret values are wrapped as { secret: value } markers (see isSecretValue). */
     inputs: Record<string, unknown>;
+    /** The lifecycle options the program sets on it, if any (the plan compare reads them). */
+    options?: LifecycleOptions;
+}
+
+/** Resource options that decide whether a change updates, replaces or is ignored. */
+export interface LifecycleOptions {
+    replaceOnChanges?: string[];
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: boolean;
+    protect?: boolean;
+    retainOnDelete?: boolean;
+}
+
+function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions | undefined {
+    const picked: LifecycleOptions = {};
+    if (opts.replaceOnChanges?.length) picked.replaceOnChanges = [...opts.replaceOnChanges];
+    if (opts.ignoreChanges?.length) picked.ignoreChanges = [...opts.ignoreChanges];
+    if (opts.deleteBeforeReplace) picked.deleteBeforeReplace = true;
+    if (opts.protect) picked.protect = true;
+    if (opts.retainOnDelete) picked.retainOnDelete = true;
+    return Object.keys(picked).length > 0 ? picked : undefined;
 }
 
 export interface ProgramRun {
@@ -66,6 +87,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     const region = config["aws:region"] ?? "us-east-1";
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
+    const lifecycle = new Map<string, LifecycleOptions>();
     const urns = new Map<string, string>();
 
     pulumi.runtime.setAllConfig(config, secretKeys);
@@ -90,6 +112,10 @@ export async function runProgram(stack: string, config: Record<string, string>, 
         pulumi.runtime.registerStackTransformation((args) => {
             const parent = args.opts.parent as unknown as { __name?: string } | undefined;
             parents.set(`${args.type}::${args.name}`, parent?.__name ?? null);
+            const options = lifecycleOptions(args.opts as pulumi.CustomResourceOptions);
+            if (options) {
+                lifecycle.set(`${args.type}::${args.name}`, options);
+            }
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -114,6 +140,10 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     };
     for (const resource of recorded) {
         resource.parent = parents.get(`${resource.type}::${resource.name}`) ?? null;
+        const options = lifecycle.get(`${resource.type}::${resource.name}`);
+        if (options) {
+            resource.options = options;
+        }
         resource.urn = `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${resource.name}`;
         urns.set(resource.name, resource.urn);
     }
