@@ -166,6 +166,10 @@ export const REPLACE_TRIGGERS: Record<string, ReplaceTriggers> = {
         inputs: ["keepers", "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "number", "numeric", "overrideSpecial", "special", "upper"],
         source: `${RANDOM} internal/provider/resource_password.go`,
     },
+    "random:index/randomId:RandomId": {
+        inputs: ["byteLength", "keepers", "prefix"],
+        source: `${RANDOM} internal/provider/resource_id.go`,
+    },
     "datadog:index/monitor:Monitor": {
         inputs: ["type"],
         source: `${DATADOG} datadog/resource_datadog_monitor.go`,
