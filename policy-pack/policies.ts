@@ -4,6 +4,7 @@ import { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy"
 import { withWaivers } from "./lib/waivers";
 import { certificateValidity } from "./policies/certificate-validity";
 import { datadogMonitoring } from "./policies/datadog-monitoring";
+import { engineVersionSupported } from "./policies/engine-version-supported";
 import { encryptedVolumes } from "./policies/encrypted-volumes";
 import { firewallOnEveryServer } from "./policies/firewall-on-every-server";
 import { httpsOnlyFrontend } from "./policies/https-only-frontend";
@@ -16,6 +17,7 @@ import { noSingleDatabaseWriter } from "./policies/no-single-database-writer";
 import { noWorldOpenAdminPorts } from "./policies/no-world-open-admin-ports";
 import { rdsEncryptionAndBackups } from "./policies/rds-encryption-and-backups";
 import { tlsKeyStrength } from "./policies/tls-key-strength";
+import { userDataSizeLimit } from "./policies/user-data-size-limit";
 
 /** The policies before waivers are applied (tests exercise these directly). */
 export const unwaivedPolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
@@ -36,6 +38,9 @@ export const unwaivedPolicies: (ResourceValidationPolicy | StackValidationPolicy
     certificateValidity,
     noSecretsInUserData,
     rdsEncryptionAndBackups,
+    // Hard limits and lifecycles AWS enforces.
+    userDataSizeLimit,
+    engineVersionSupported,
 ];
 
 export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = unwaivedPolicies.map(p => withWaivers(p));
