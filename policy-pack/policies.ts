@@ -9,6 +9,7 @@ import { encryptedVolumes } from "./policies/encrypted-volumes";
 import { firewallOnEveryServer } from "./policies/firewall-on-every-server";
 import { httpsOnlyFrontend } from "./policies/https-only-frontend";
 import { imdsv2Required } from "./policies/imdsv2-required";
+import { instanceRoleLeastPrivilege } from "./policies/instance-role-least-privilege";
 import { noIdenticalServerRoles } from "./policies/no-identical-server-roles";
 import { noPlaintextBackendTraffic } from "./policies/no-plaintext-backend-traffic";
 import { noPublicDatabase } from "./policies/no-public-database";
@@ -38,6 +39,7 @@ export const unwaivedPolicies: (ResourceValidationPolicy | StackValidationPolicy
     certificateValidity,
     noSecretsInUserData,
     rdsEncryptionAndBackups,
+    instanceRoleLeastPrivilege,
     // Hard limits and lifecycles AWS enforces.
     userDataSizeLimit,
     engineVersionSupported,

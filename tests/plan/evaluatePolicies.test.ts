@@ -148,6 +148,6 @@ describe("loadPolicyConfig", () => {
     it("accepts a valid waiver", () => {
         const cfg = loadPolicyConfig(writeJson({ "imdsv2-required": { enforcementLevel: "mandatory", waivers: [{ resource: "lb", reason: "legacy AMI until Q3", expires: "2030-01-01" }] } }));
         assert.ok(cfg["imdsv2-required"]);
-        assert.strictEqual(policies.length, 16);
+        assert.strictEqual(policies.length, 17);
     });
 });
