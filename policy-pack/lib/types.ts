@@ -1,6 +1,10 @@
 // Resource type tokens the pack inspects (strings, so the pack needs no provider SDKs).
 export const EC2_INSTANCE = "aws:ec2/instance:Instance";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
+export const SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
+/** Launch paths whose inputs have an instance's shape (rootBlockDevice, ebsBlockDevices, metadataOptions, userData). */
+export const INSTANCE_SHAPED = [EC2_INSTANCE, LAUNCH_CONFIGURATION, SPOT_INSTANCE_REQUEST];
 export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];
 export const TARGET_GROUP_TYPES = ["aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup"];
 export const SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup";

@@ -3,7 +3,7 @@
 // commands. Policies judge what a server really runs from this, never from tags or names.
 import * as zlib from "zlib";
 import * as YAML from "yaml";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "./types";
+import { INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "./types";
 
 export interface WrittenFile {
     path: string;
@@ -124,7 +124,7 @@ export function allTexts(ud: UserData): string[] {
     return [ud.text, ...ud.files.map(f => f.content), ...ud.runcmd];
 }
 
-/** True for resource types that carry server user data. */
+/** True for resource types that launch servers and carry their user data: instances, launch templates, launch configurations, spot requests. */
 export function isServerType(type: string): boolean {
-    return type === EC2_INSTANCE || type === LAUNCH_TEMPLATE;
+    return INSTANCE_SHAPED.includes(type) || type === LAUNCH_TEMPLATE;
 }

@@ -3,7 +3,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { arr, bool, obj } from "../lib/props";
-import { EBS_VOLUME, EC2_INSTANCE, LAUNCH_TEMPLATE } from "../lib/types";
+import { assumedDefaults } from "../lib/providerDefaults";
+import { EBS_VOLUME, INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "../lib/types";
 
 /** Absent means the AWS default (unencrypted); a value we cannot read as a boolean is unknown, not a finding. */
 function notEncrypted(value: unknown): boolean {
@@ -12,12 +13,12 @@ function notEncrypted(value: unknown): boolean {
 
 export const encryptedVolumes: ResourceValidationPolicy = {
     name: "encrypted-volumes",
-    description: "EBS volumes (instance root and data volumes, standalone volumes) must be encrypted.",
+    description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations and spot requests; standalone volumes) must be encrypted.${assumedDefaults("encrypted-volumes")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         const p = args.props;
-        if (args.type === EC2_INSTANCE) {
+        if (INSTANCE_SHAPED.includes(args.type)) {
             const root = obj(p.rootBlockDevice);
             // No rootBlockDevice at all means AWS's default: an unencrypted root volume.
             if (p.rootBlockDevice === undefined || (root && notEncrypted(root.encrypted))) {

@@ -3,7 +3,8 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema, withDefaults } from "../lib/configSchema";
 import { directives, HaproxyConfig, HaproxySection, parseHaproxyConfig, proxyMode, tlsFrontends } from "../lib/haproxy";
-import { str } from "../lib/props";
+import { arr, obj, str } from "../lib/props";
+import { assumedDefaults, PROVIDER_DEFAULTS } from "../lib/providerDefaults";
 import { LISTENER_TYPES } from "../lib/types";
 import { fileContent, isServerType, readUserData } from "../lib/userData";
 
@@ -99,9 +100,15 @@ export function haproxyHttpsProblems(cfgText: string, minHsts: number): string[]
     return problems;
 }
 
+/** A listener default action that redirects to HTTPS. */
+function redirectsToHttpsAction(action: unknown): boolean {
+    const a = obj(action);
+    return str(a?.type) === "redirect" && str(obj(a?.redirect)?.protocol)?.toUpperCase() === "HTTPS";
+}
+
 export const httpsOnlyFrontend: ResourceValidationPolicy = {
     name: "https-only-frontend",
-    description: "The public frontend must serve HTTPS only: TLS 1.2+, HTTP redirected to HTTPS, HSTS set.",
+    description: `The public frontend must serve HTTPS only: TLS 1.2+, HTTP redirected to HTTPS, HSTS set.${assumedDefaults("https-only-frontend")}`,
     enforcementLevel: "advisory",
     configSchema: schema,
     validateResource: (args, reportViolation) => {
@@ -122,7 +129,15 @@ export const httpsOnlyFrontend: ResourceValidationPolicy = {
             return;
         }
         if (LISTENER_TYPES.includes(args.type)) {
-            const protocol = str(args.props.protocol)?.toUpperCase();
+            // An absent protocol is the provider's default, HTTP for an application load balancer.
+            const protocol = args.props.protocol === undefined ? String(PROVIDER_DEFAULTS.albListenerProtocol.value) : str(args.props.protocol)?.toUpperCase();
+            const actions = arr(args.props.defaultActions);
+            if (protocol === "HTTP" && actions && actions.length > 0 && !actions.some(redirectsToHttpsAction)) {
+                reportViolation(
+                    `${args.name}: listener serves plain HTTP${args.props.protocol === undefined ? " (protocol not set: the provider's default for an ALB is HTTP)" : ""} without redirecting to HTTPS. ` +
+                        'Set `protocol: "HTTPS"` with a certificate, or make its default action `{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }`.',
+                );
+            }
             const policy = str(args.props.sslPolicy);
             // An absent sslPolicy gets AWS's current default (ELBSecurityPolicy-TLS13-1-2-2021-06).
             if ((protocol === "HTTPS" || protocol === "TLS") && policy !== undefined && !isModernElbPolicy(policy)) {

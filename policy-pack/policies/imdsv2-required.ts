@@ -3,11 +3,12 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { obj, str } from "../lib/props";
+import { assumedDefaults } from "../lib/providerDefaults";
 import { isServerType } from "../lib/userData";
 
 export const imdsv2Required: ResourceValidationPolicy = {
     name: "imdsv2-required",
-    description: "EC2 instances and launch templates must require IMDSv2 (metadataOptions.httpTokens = \"required\").",
+    description: `EC2 instances, launch templates, launch configurations and spot requests must require IMDSv2 (metadataOptions.httpTokens = "required").${assumedDefaults("imdsv2-required")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {

@@ -2,13 +2,14 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { arr, bool, obj } from "../lib/props";
+import { assumedDefaults } from "../lib/providerDefaults";
 import { serverRoles } from "../lib/serverRoles";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE, RDS_INSTANCE } from "../lib/types";
 import { readUserData } from "../lib/userData";
 
 export const noPublicDatabase: ResourceValidationPolicy = {
     name: "no-public-database",
-    description: "Databases (RDS or MySQL/MariaDB on EC2) must not be publicly addressable.",
+    description: `Databases (RDS or MySQL/MariaDB on EC2) must not be publicly addressable.${assumedDefaults("no-public-database")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {

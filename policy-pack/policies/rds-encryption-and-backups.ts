@@ -3,6 +3,7 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema, withDefaults } from "../lib/configSchema";
 import { bool, num, str } from "../lib/props";
+import { assumedDefaults } from "../lib/providerDefaults";
 import { RDS_CLUSTER, RDS_INSTANCE } from "../lib/types";
 
 const schema = policySchema({
@@ -15,7 +16,7 @@ interface Config {
 
 export const rdsEncryptionAndBackups: ResourceValidationPolicy = {
     name: "rds-encryption-and-backups",
-    description: "RDS instances and clusters must encrypt storage and keep automated backups.",
+    description: `RDS instances and clusters must encrypt storage and keep automated backups.${assumedDefaults("rds-encryption-and-backups")}`,
     enforcementLevel: "advisory",
     configSchema: schema,
     validateResource: (args, reportViolation) => {

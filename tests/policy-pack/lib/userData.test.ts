@@ -100,11 +100,11 @@ describe("lib/userData", () => {
         assert.strictEqual(readUserData({ userData: "" }), undefined);
         assert.strictEqual(readUserData({ userData: 5, userDataBase64: Buffer.from("#!/bin/sh\n").toString("base64") })!.text, "#!/bin/sh\n");
     });
-    it("fileContent takes the last write of a path; allTexts covers text, files and commands; server types are instances and launch templates", () => {
+    it("fileContent takes the last write of a path; allTexts covers text, files and commands; server types are instances, launch templates, launch configurations and spot requests", () => {
         const ud = parseUserDataText("#cloud-config\nwrite_files:\n  - {path: /a, content: one}\n  - {path: /a, content: two}\nruncmd: [go]\n");
         assert.strictEqual(fileContent(ud, "/a"), "two");
         assert.strictEqual(fileContent(ud, "/b"), undefined);
         assert.deepStrictEqual(allTexts(ud), [ud.text, "one", "two", "go"]);
-        assert.deepStrictEqual(["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"].map(isServerType), [true, true, false]);
+        assert.deepStrictEqual(["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/spotFleetRequest:SpotFleetRequest"].map(isServerType), [true, true, true, true, false]);
     });
 });
