@@ -88,7 +88,6 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
     const lifecycle = new Map<string, LifecycleOptions>();
-    const urns = new Map<string, string>();
 
     pulumi.runtime.setAllConfig(config, secretKeys);
     const mocks = webstackMocks(region);
@@ -145,7 +144,6 @@ export async function runProgram(stack: string, config: Record<string, string>, 
             resource.options = options;
         }
         resource.urn = `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${resource.name}`;
-        urns.set(resource.name, resource.urn);
     }
     return { resources: recorded, outputs };
 }
