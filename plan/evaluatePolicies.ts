@@ -323,6 +323,7 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
                     // never pays for copying inputs it does not read — on large stacks most calls
                     // are such, and those copies were most of the evaluator's cost.
                     let props: Record<string, any> | undefined;
+                    let opts: PolicyResourceOptions | undefined; // made on first read too: few policies read it
                     const args = {
                         type: r.type,
                         get props(): Record<string, any> {
@@ -333,7 +334,12 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
                         },
                         urn: r.urn,
                         name: r.name,
-                        opts: defaultOptions(parent?.urn),
+                        get opts(): PolicyResourceOptions {
+                            return (opts ??= defaultOptions(parent?.urn));
+                        },
+                        set opts(value: PolicyResourceOptions) {
+                            opts = value;
+                        },
                         stackTags: stackStrings,
                         isType: (cls: any) => isTypeOf(r.type, cls),
                         asType: (cls: any) => (isTypeOf(r.type, cls) ? args.props : undefined) as any,
@@ -354,6 +360,7 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
             const policyResources = new Map<string, PolicyResource>();
             for (const r of resources) {
                 let props: Record<string, any> | undefined; // copied on first read, as for resource policies
+                let opts: PolicyResourceOptions | undefined;
                 const pr = {
                     type: r.type,
                     get props(): Record<string, any> {
@@ -364,7 +371,12 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
                     },
                     urn: r.urn,
                     name: r.name,
-                    opts: defaultOptions(parentOf.get(r)?.urn),
+                    get opts(): PolicyResourceOptions {
+                        return (opts ??= defaultOptions(parentOf.get(r)?.urn));
+                    },
+                    set opts(value: PolicyResourceOptions) {
+                        opts = value;
+                    },
                     dependencies: [],
                     propertyDependencies: {},
                     isType: (cls: any) => isTypeOf(r.type, cls),
