@@ -318,31 +318,18 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
             for (const r of resources.filter(x => x.custom && (!onlyType || x.type === onlyType))) {
                 for (const validation of validations) {
                     const parent = parentOf.get(r);
-                    // `props` is copied on its first read: each call still gets its own deep copy
-                    // (the same one on every read), but a policy that returns on the resource's type
-                    // never pays for copying inputs it does not read — on large stacks most calls
-                    // are such, and those copies were most of the evaluator's cost.
-                    let props: Record<string, any> | undefined;
-                    let opts: PolicyResourceOptions | undefined; // made on first read too: few policies read it
+                    // Each call gets its own deep copy (see clone). Copying on first read through
+                    // accessors was measured slower: accessor objects cost more than the copies.
+                    const props = clone(r.inputs ?? {});
                     const args = {
                         type: r.type,
-                        get props(): Record<string, any> {
-                            return (props ??= clone(r.inputs ?? {}));
-                        },
-                        set props(value: Record<string, any>) {
-                            props = value;
-                        },
+                        props,
                         urn: r.urn,
                         name: r.name,
-                        get opts(): PolicyResourceOptions {
-                            return (opts ??= defaultOptions(parent?.urn));
-                        },
-                        set opts(value: PolicyResourceOptions) {
-                            opts = value;
-                        },
+                        opts: defaultOptions(parent?.urn),
                         stackTags: stackStrings,
                         isType: (cls: any) => isTypeOf(r.type, cls),
-                        asType: (cls: any) => (isTypeOf(r.type, cls) ? args.props : undefined) as any,
+                        asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
                         getConfig,
                         notApplicable: throwNotApplicable,
                     } as ResourceValidationArgs;
@@ -359,28 +346,17 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
             }
             const policyResources = new Map<string, PolicyResource>();
             for (const r of resources) {
-                let props: Record<string, any> | undefined; // copied on first read, as for resource policies
-                let opts: PolicyResourceOptions | undefined;
+                const props = { ...clone(r.inputs ?? {}), ...clone(definedOnly(r.outputs)) };
                 const pr = {
                     type: r.type,
-                    get props(): Record<string, any> {
-                        return (props ??= { ...clone(r.inputs ?? {}), ...clone(definedOnly(r.outputs)) });
-                    },
-                    set props(value: Record<string, any>) {
-                        props = value;
-                    },
+                    props,
                     urn: r.urn,
                     name: r.name,
-                    get opts(): PolicyResourceOptions {
-                        return (opts ??= defaultOptions(parentOf.get(r)?.urn));
-                    },
-                    set opts(value: PolicyResourceOptions) {
-                        opts = value;
-                    },
+                    opts: defaultOptions(parentOf.get(r)?.urn),
                     dependencies: [],
                     propertyDependencies: {},
                     isType: (cls: any) => isTypeOf(r.type, cls),
-                    asType: (cls: any) => (isTypeOf(r.type, cls) ? pr.props : undefined) as any,
+                    asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
                 } as PolicyResource;
                 setProvider(pr, r);
                 policyResources.set(r.urn, pr);
