@@ -18,6 +18,7 @@ import {
 } from "@pulumi/policy";
 import { policies as packPolicies } from "../policy-pack/policies";
 import { validateJsonSchema, withDefaults } from "../policy-pack/lib/configSchema";
+import { clearTextCaches } from "../policy-pack/lib/textCache";
 
 export interface PlannedResource {
     type: string;
@@ -191,13 +192,9 @@ function resolveParent(r: PlannedResource, byUrn: Map<string, PlannedResource>, 
 }
 
 /** Provider references are `<urn>::<id>`; accept a bare URN too. */
-function resolveProvider(ref: string | undefined, byUrn: Map<string, PlannedResource>): PolicyProviderResource | undefined {
-    if (!ref) {
-        return undefined;
-    }
+function resolveProviderResource(ref: string, byUrn: Map<string, PlannedResource>): PlannedResource | undefined {
     // A map lookup, not a scan: a scan per resource per policy made large stacks quadratic.
-    const p = byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
-    return p ? { type: p.type, props: { ...p.inputs, ...definedOnly(p.outputs) }, urn: p.urn, name: p.name } : undefined;
+    return byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
 }
 
 function definedOnly(values: Record<string, any> | undefined): Record<string, any> {
@@ -208,18 +205,70 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     return value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 }
 
-/** Deep copy so one policy cannot change what the next one sees. */
+/**
+ * Deep copy so one policy cannot change what the next one sees, as the engine deserialises the
+ * props afresh for every policy. Plain objects and arrays are copied; strings and other
+ * primitives are immutable and shared (structuredClone copied every user data text for every
+ * policy, most of the evaluator's cost on large stacks); anything else goes through structuredClone.
+ */
 function clone<T>(value: T): T {
-    return value === undefined ? value : structuredClone(value);
+    if (value === null || typeof value !== "object") {
+        return value;
+    }
+    if (Array.isArray(value)) {
+        return value.map(clone) as T;
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) {
+        return structuredClone(value);
+    }
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value)) {
+        copy[key] = clone((value as Record<string, unknown>)[key]);
+    }
+    return copy as T;
 }
 
 export function evaluatePolicies(policies: Policies, resources: PlannedResource[], policyConfig: PolicyConfigFile = {}): Finding[] {
+    try {
+        return evaluate(policies, resources, policyConfig);
+    } finally {
+        // Parsed user data and config texts live for one evaluation (policy-pack/lib/textCache.ts).
+        clearTextCaches();
+    }
+}
+
+function evaluate(policies: Policies, resources: PlannedResource[], policyConfig: PolicyConfigFile): Finding[] {
     const findings: Finding[] = [];
     const byUrn = new Map(resources.map(r => [r.urn, r]));
     const byName = new Map<string, PlannedResource[]>();
     for (const r of resources) {
-        byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+        const named = byName.get(r.name);
+        if (named) {
+            named.push(r);
+        } else {
+            byName.set(r.name, [r]);
+        }
     }
+    // Parents and providers do not change between policies: resolve them once per evaluation.
+    const parentOf = new Map(resources.map(r => [r, resolveParent(r, byUrn, byName)]));
+    const providerRefs = new Map<string, PlannedResource | undefined>();
+    const providerResourceOf = (r: PlannedResource): PlannedResource | undefined => {
+        if (!r.provider) {
+            return undefined;
+        }
+        if (!providerRefs.has(r.provider)) {
+            providerRefs.set(r.provider, resolveProviderResource(r.provider, byUrn));
+        }
+        return providerRefs.get(r.provider);
+    };
+    /** Sets `provider` (a fresh copy per call, like every value a policy receives) when the resource has a known provider. */
+    const setProvider = (target: { provider?: PolicyProviderResource }, r: PlannedResource): void => {
+        const p = providerResourceOf(r);
+        if (p) {
+            target.provider = { type: p.type, props: { ...clone(p.inputs), ...clone(definedOnly(p.outputs)) }, urn: p.urn, name: p.name };
+        }
+    };
     const stackStrings = new Map<string, string>();
 
     for (const policy of policies) {
@@ -229,7 +278,9 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
         }
         // Remediations are not applied offline; a remaining violation counts as mandatory, as in the engine.
         const reportedLevel: Finding["enforcementLevel"] = level === "advisory" ? "advisory" : "mandatory";
-        const getConfig = <T extends object>(): T => withDefaults<T>(policy.configSchema, configEntry(policyConfig, policy.name).knobs);
+        // Worked out once per policy; every call still gets its own copy, as from the engine.
+        const policyKnobs = withDefaults<object>(policy.configSchema, configEntry(policyConfig, policy.name).knobs);
+        const getConfig = <T extends object>(): T => clone(policyKnobs) as T;
 
         const record = (target: PlannedResource | undefined, message: string, urn?: string) => {
             const r = urn !== undefined ? byUrn.get(urn) ?? target : target;
@@ -266,24 +317,23 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
             const onlyType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
             for (const r of resources.filter(x => x.custom && (!onlyType || x.type === onlyType))) {
                 for (const validation of validations) {
+                    const parent = parentOf.get(r);
+                    // Each call gets its own deep copy (see clone). Copying on first read through
+                    // accessors was measured slower: accessor objects cost more than the copies.
                     const props = clone(r.inputs ?? {});
-                    const parent = resolveParent(r, byUrn, byName);
-                    const args: ResourceValidationArgs = {
+                    const args = {
                         type: r.type,
                         props,
                         urn: r.urn,
                         name: r.name,
                         opts: defaultOptions(parent?.urn),
                         stackTags: stackStrings,
-                        isType: cls => isTypeOf(r.type, cls),
+                        isType: (cls: any) => isTypeOf(r.type, cls),
                         asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
                         getConfig,
                         notApplicable: throwNotApplicable,
-                    };
-                    const provider = resolveProvider(r.provider, byUrn);
-                    if (provider) {
-                        args.provider = provider;
-                    }
+                    } as ResourceValidationArgs;
+                    setProvider(args, r);
                     run(r, () => validation(args, (message, urn) => record(r, message, urn)));
                 }
             }
@@ -297,25 +347,22 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
             const policyResources = new Map<string, PolicyResource>();
             for (const r of resources) {
                 const props = { ...clone(r.inputs ?? {}), ...clone(definedOnly(r.outputs)) };
-                const pr: PolicyResource = {
+                const pr = {
                     type: r.type,
                     props,
                     urn: r.urn,
                     name: r.name,
-                    opts: defaultOptions(resolveParent(r, byUrn, byName)?.urn),
+                    opts: defaultOptions(parentOf.get(r)?.urn),
                     dependencies: [],
                     propertyDependencies: {},
-                    isType: cls => isTypeOf(r.type, cls),
+                    isType: (cls: any) => isTypeOf(r.type, cls),
                     asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
-                };
-                const provider = resolveProvider(r.provider, byUrn);
-                if (provider) {
-                    pr.provider = provider;
-                }
+                } as PolicyResource;
+                setProvider(pr, r);
                 policyResources.set(r.urn, pr);
             }
             for (const r of resources) {
-                const parent = resolveParent(r, byUrn, byName);
+                const parent = parentOf.get(r);
                 if (parent) {
                     policyResources.get(r.urn)!.parent = policyResources.get(parent.urn);
                 }

@@ -1,5 +1,6 @@
 // A small haproxy.cfg reader: enough structure (sections, tokenised lines, defaults
 // inheritance) to tell whether frontends terminate TLS and whether backends re-encrypt.
+import { cachedByText } from "./textCache";
 
 export type SectionKind = "global" | "defaults" | "frontend" | "backend" | "listen" | "other";
 
@@ -76,7 +77,10 @@ export function tokenizeHaproxyLine(line: string): string[] {
     return tokens;
 }
 
-export function parseHaproxyConfig(text: string): HaproxyConfig {
+/** Parsed once per text for all policies; the result is frozen (see textCache.ts). */
+export const parseHaproxyConfig: (text: string) => HaproxyConfig = cachedByText(parseHaproxyText);
+
+function parseHaproxyText(text: string): HaproxyConfig {
     const sections: HaproxySection[] = [];
     let current: HaproxySection | undefined;
     let lastDefaults: HaproxySection | undefined;

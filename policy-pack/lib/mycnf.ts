@@ -1,4 +1,5 @@
 // A MySQL/MariaDB option-file reader (my.cnf format) used to tell writers from replicas.
+import { cachedByText } from "./textCache";
 
 export interface OptionFile {
     /** section name (lower case, e.g. "mysqld") -> option name (lower case, dashes as underscores) -> value */
@@ -8,7 +9,10 @@ export interface OptionFile {
 /** Sections read by the server daemon (client sections such as [client] or [mysql] are not). */
 const SERVER_SECTIONS = /^(mysqld|mariadb|server|mysqld-[\d.]+|mariadb-[\d.]+|mariadbd|galera)$/;
 
-export function parseMyCnf(text: string): OptionFile {
+/** Parsed once per text for all policies; the result is frozen (see textCache.ts). */
+export const parseMyCnf: (text: string) => OptionFile = cachedByText(parseMyCnfText);
+
+function parseMyCnfText(text: string): OptionFile {
     const sections: Record<string, Record<string, string>> = {};
     let current: Record<string, string> | undefined;
     for (const rawLine of text.split(/\r?\n/)) {

@@ -22,7 +22,22 @@ export function mysqlOptionFiles(ud: UserData): OptionFile[] {
         .map(f => parseMyCnf(f.content));
 }
 
+/** Roles of the frozen (shared, parsed-once) user data from readUserData, worked out once each. */
+const rolesOfFrozen = new WeakMap<UserData, ServerRoles>();
+
 export function serverRoles(ud: UserData): ServerRoles {
+    if (!Object.isFrozen(ud)) {
+        return computeServerRoles(ud);
+    }
+    let roles = rolesOfFrozen.get(ud);
+    if (roles === undefined) {
+        roles = Object.freeze(computeServerRoles(ud));
+        rolesOfFrozen.set(ud, roles);
+    }
+    return roles;
+}
+
+function computeServerRoles(ud: UserData): ServerRoles {
     const paths = ud.files.map(f => f.path);
     const cnfs = mysqlOptionFiles(ud).filter(hasServerSection);
     const text = ud.kind === "script" ? ud.text : "";

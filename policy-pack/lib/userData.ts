@@ -3,6 +3,7 @@
 // commands. Policies judge what a server really runs from this, never from tags or names.
 import * as zlib from "zlib";
 import * as YAML from "yaml";
+import { cachedByText } from "./textCache";
 import { INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "./types";
 
 export interface WrittenFile {
@@ -101,6 +102,7 @@ export function parseUserDataText(text: string): UserData {
 /**
  * Reads user data from resource props: `userData` (instance text or launch template base64)
  * and `userDataBase64`. Returns undefined when it is absent or not yet known (preview).
+ * Equal texts give the same frozen object, parsed once.
  */
 export function readUserData(props: Record<string, any> | undefined): UserData | undefined {
     if (!props) {
@@ -110,8 +112,11 @@ export function readUserData(props: Record<string, any> | undefined): UserData |
     if (raw === undefined || raw.length === 0) {
         return undefined;
     }
-    return parseUserDataText(decodeUserDataText(raw));
+    return decodeAndParse(raw);
 }
+
+/** Decoded and parsed once per text for all policies; the result is frozen (see textCache.ts). */
+const decodeAndParse = cachedByText((raw: string) => parseUserDataText(decodeUserDataText(raw)));
 
 /** The content of the written file at `path`, if any (last write wins, as in cloud-init). */
 export function fileContent(ud: UserData, path: string): string | undefined {

@@ -59,10 +59,11 @@ function todayUtc(now: () => Date): string {
     return now().toISOString().slice(0, 10);
 }
 
-function waivingReporter(waivers: unknown, defaultUrn: string | undefined, defaultName: string | undefined, today: string, report: ReportViolation): ReportViolation {
+/** `today` is only read when a violation is reported: most resources pass, and the clock read cost more than their check. */
+function waivingReporter(waivers: unknown, defaultUrn: string | undefined, defaultName: string | undefined, today: () => string, report: ReportViolation): ReportViolation {
     return (message: string, urn?: string) => {
         const target = urn ?? defaultUrn;
-        const decision = decideWaiver(waivers, target, urn ? undefined : defaultName, today);
+        const decision = decideWaiver(waivers, target, urn ? undefined : defaultName, today());
         if (decision.kind === "waived") {
             return;
         }
@@ -88,7 +89,7 @@ export function withWaivers(policy: ResourceValidationPolicy | StackValidationPo
         const inner = policy.validateStack;
         const validateStack: StackValidationPolicy["validateStack"] = (args, report) => {
             const waivers = (args.getConfig() as { waivers?: unknown }).waivers;
-            return inner(args, waivingReporter(waivers, undefined, undefined, todayUtc(now), report));
+            return inner(args, waivingReporter(waivers, undefined, undefined, () => todayUtc(now), report));
         };
         return { ...policy, validateStack: copyPulumiType(inner, validateStack) };
     }
@@ -99,7 +100,7 @@ export function withWaivers(policy: ResourceValidationPolicy | StackValidationPo
     const wrap = (inner: ResourceValidation): ResourceValidation =>
         copyPulumiType(inner, (args, report) => {
             const waivers = (args.getConfig() as { waivers?: unknown }).waivers;
-            return inner(args, waivingReporter(waivers, args.urn, args.name, todayUtc(now), report));
+            return inner(args, waivingReporter(waivers, args.urn, args.name, () => todayUtc(now), report));
         });
     const validateResource = Array.isArray(rp.validateResource) ? rp.validateResource.map(wrap) : wrap(rp.validateResource);
     return { ...rp, validateResource };

@@ -3,6 +3,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema, withDefaults } from "../lib/configSchema";
 import { str } from "../lib/props";
+import { ofType } from "../lib/resourceIndex";
 import { DATADOG_MONITOR, EC2_INSTANCE } from "../lib/types";
 import { readUserData, UserData } from "../lib/userData";
 
@@ -56,7 +57,7 @@ export const datadogMonitoring: StackValidationPolicy = {
     configSchema: schema,
     validateStack: (args, reportViolation) => {
         const cfg = withDefaults<Config>(schema, args.getConfig());
-        const instances = args.resources.filter(r => r.type === EC2_INSTANCE);
+        const instances = ofType(args.resources, EC2_INSTANCE);
         if (instances.length === 0) {
             args.notApplicable("the stack has no EC2 instances");
         }
@@ -70,7 +71,7 @@ export const datadogMonitoring: StackValidationPolicy = {
                 );
             }
         }
-        const monitors = args.resources.filter(r => r.type === DATADOG_MONITOR);
+        const monitors = ofType(args.resources, DATADOG_MONITOR);
         const queries = monitors.map(m => str(m.props.query));
         if (queries.some(q => q === undefined)) {
             return; // a monitor query is not known yet: it may be the request-rate monitor

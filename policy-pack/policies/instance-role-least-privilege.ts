@@ -7,6 +7,10 @@ import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { describeStatement, evaluateRequest } from "../lib/iam/evaluate";
 import { instanceRoles } from "../lib/iam/instanceRoles";
+import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../lib/types";
+
+/** The resource types lib/iam/instanceRoles.ts follows from a server to its instance profile. */
+const INSTANCE_PROFILE_HOLDERS = [EC2_INSTANCE, LAUNCH_TEMPLATE];
 
 /**
  * "Its own" is whatever the role's policies name by exact ARN. The policy asks, for each
@@ -41,7 +45,10 @@ export const instanceRoleLeastPrivilege: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
-        const resources = args.resources.map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any>, urn: r.urn }));
+        // Only the resources an instance role is made of: reading every resource's props copies the whole stack.
+        const resources = args.resources
+            .filter((r) => r.type.startsWith("aws:iam/") || INSTANCE_PROFILE_HOLDERS.includes(r.type))
+            .map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any>, urn: r.urn }));
         const roles = instanceRoles(resources);
         if (roles.length === 0) {
             args.notApplicable("no instance or launch template carries an instance profile with a known role");

@@ -3,8 +3,20 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { serverRoles } from "../lib/serverRoles";
+import { ofType } from "../lib/resourceIndex";
 import { EC2_INSTANCE } from "../lib/types";
 import { readUserData } from "../lib/userData";
+
+/** Names in each finding, at most: listing every other mixed server made each message (and the run) grow with the stack. */
+export const MAX_NAMED_OTHERS = 3;
+
+/** "a, b" or "a, b, c and 7 other servers": the other mixed servers, a few by name. */
+export function othersLike(names: string[], self: string): string {
+    const others = names.filter(n => n !== self);
+    const named = others.slice(0, MAX_NAMED_OTHERS).join(", ");
+    const rest = others.length - MAX_NAMED_OTHERS;
+    return rest > 0 ? `${named} and ${rest} other server${rest === 1 ? "" : "s"}` : named;
+}
 
 export const noIdenticalServerRoles: StackValidationPolicy = {
     name: "no-identical-server-roles",
@@ -12,8 +24,7 @@ export const noIdenticalServerRoles: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
-        const mixed = args.resources
-            .filter(r => r.type === EC2_INSTANCE)
+        const mixed = ofType(args.resources, EC2_INSTANCE)
             .map(r => ({ r, ud: readUserData(r.props) }))
             .filter(x => x.ud !== undefined)
             .map(x => ({ r: x.r, roles: serverRoles(x.ud!) }))
@@ -21,11 +32,10 @@ export const noIdenticalServerRoles: StackValidationPolicy = {
         if (mixed.length < 2) {
             return;
         }
-        const names = mixed.map(m => m.r.name);
         for (const m of mixed) {
             const components = [m.roles.web && "web (nginx)", m.roles.app && "app (webstack-app)", "database (MySQL/MariaDB)"].filter(Boolean).join(" + ");
             reportViolation(
-                `${m.r.name}: runs ${components} on the same server, like ${names.filter(n => n !== m.r.name).join(", ")}; ` +
+                `${m.r.name}: runs ${components} on the same server, like ${othersLike(mixed.map(x => x.r.name), m.r.name)}; ` +
                 `one vulnerable component compromises every server and tiers cannot be scaled or firewalled separately. ` +
                 `For the webstack program set webstack:database.placement to "dedicated" or "rds"; otherwise move the database to its own servers.`,
                 m.r.urn,

@@ -4,6 +4,7 @@ import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { parseHaproxyConfig, serverTlsSettings, tlsFrontends } from "../lib/haproxy";
 import { arr, obj, str } from "../lib/props";
+import { ofType } from "../lib/resourceIndex";
 import { LISTENER_TYPES, TARGET_GROUP_TYPES } from "../lib/types";
 import { fileContent, isServerType, readUserData } from "../lib/userData";
 
@@ -60,11 +61,27 @@ function forwardedArns(listener: PolicyResource): string[] {
     return arns;
 }
 
-function checkListener(listener: PolicyResource, targetGroups: PolicyResource[], report: (m: string, urn?: string) => void): void {
+/** Target groups by each reference a listener may hold to them (ARN, URN, id); the first one declared wins, as a scan would. */
+function targetGroupsByReference(targetGroups: PolicyResource[]): Map<string, PolicyResource> {
+    const byRef = new Map<string, PolicyResource>();
+    const add = (ref: string | undefined, tg: PolicyResource) => {
+        if (ref !== undefined && !byRef.has(ref)) {
+            byRef.set(ref, tg);
+        }
+    };
+    for (const tg of targetGroups) {
+        add(str(tg.props.arn), tg);
+        add(tg.urn, tg);
+        add(str(tg.props.id), tg);
+    }
+    return byRef;
+}
+
+function checkListener(listener: PolicyResource, targetGroups: Map<string, PolicyResource>, report: (m: string, urn?: string) => void): void {
     const protocol = str(listener.props.protocol)?.toUpperCase();
     if (protocol === "HTTPS" || protocol === "TLS") {
         for (const arn of forwardedArns(listener)) {
-            const tg = targetGroups.find(t => str(t.props.arn) === arn || t.urn === arn || str(t.props.id) === arn);
+            const tg = targetGroups.get(arn);
             const tgProtocol = str(tg?.props.protocol)?.toUpperCase();
             if (tg && tgProtocol && PLAINTEXT_TARGET_PROTOCOLS.includes(tgProtocol)) {
                 report(
@@ -98,7 +115,7 @@ export const noPlaintextBackendTraffic: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: schema,
     validateStack: (args, reportViolation) => {
-        const targetGroups = args.resources.filter(r => TARGET_GROUP_TYPES.includes(r.type));
+        const targetGroups = targetGroupsByReference(ofType(args.resources, ...TARGET_GROUP_TYPES));
         for (const r of args.resources) {
             if (isServerType(r.type)) {
                 checkHaproxy(r, reportViolation);

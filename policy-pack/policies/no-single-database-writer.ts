@@ -4,6 +4,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { bool, str } from "../lib/props";
+import { ofType } from "../lib/resourceIndex";
 import { serverRoles } from "../lib/serverRoles";
 import { EC2_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE } from "../lib/types";
 import { readUserData } from "../lib/userData";
@@ -17,14 +18,16 @@ export const noSingleDatabaseWriter: StackValidationPolicy = {
     configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         // Self-managed MySQL/MariaDB: a server is a writer unless its server config sets read_only.
-        const instances = args.resources.filter(r => r.type === EC2_INSTANCE);
-        const known = instances.map(r => ({ r, ud: readUserData(r.props) }));
+        const known = ofType(args.resources, EC2_INSTANCE).map(r => {
+            const ud = readUserData(r.props);
+            return { r, ud, roles: ud && serverRoles(ud) };
+        });
         // An instance whose user data is unknown could be a second writer: do not guess.
         const allKnown = known.every(k => k.ud !== undefined);
-        const writers = known.filter(k => k.ud && serverRoles(k.ud).databaseWriter).map(k => k.r);
+        const writers = known.filter(k => k.roles?.databaseWriter).map(k => k.r);
         if (allKnown && writers.length === 1) {
             const w = writers[0];
-            const replicas = known.filter(k => k.ud && serverRoles(k.ud).database && !serverRoles(k.ud).databaseWriter).map(k => k.r.name);
+            const replicas = known.filter(k => k.roles?.database && !k.roles.databaseWriter).map(k => k.r.name);
             reportViolation(
                 `${w.name}: the only writable MySQL/MariaDB server in the stack (no read_only in /etc/mysql/**/*.cnf)` +
                 `${replicas.length > 0 ? `; ${replicas.join(", ")} ${replicas.length === 1 ? "is a read-only replica" : "are read-only replicas"} and cannot take writes` : ""}. ` +
@@ -34,7 +37,7 @@ export const noSingleDatabaseWriter: StackValidationPolicy = {
         }
 
         // RDS instances: Multi-AZ gives a synchronous standby with automatic failover.
-        for (const db of args.resources.filter(r => r.type === RDS_INSTANCE)) {
+        for (const db of ofType(args.resources, RDS_INSTANCE)) {
             if (str(db.props.replicateSourceDb)) {
                 continue; // a read replica is not a writer
             }
@@ -48,8 +51,8 @@ export const noSingleDatabaseWriter: StackValidationPolicy = {
         }
 
         // Aurora clusters: failover needs a second instance in the cluster.
-        const clusterInstances = args.resources.filter(r => r.type === RDS_CLUSTER_INSTANCE);
-        for (const cluster of args.resources.filter(r => r.type === RDS_CLUSTER)) {
+        const clusterInstances = ofType(args.resources, RDS_CLUSTER_INSTANCE);
+        for (const cluster of ofType(args.resources, RDS_CLUSTER)) {
             // Multi-AZ DB clusters (dbClusterInstanceClass) and serverless v1 manage their own instances.
             if (str(cluster.props.dbClusterInstanceClass) || str(cluster.props.engineMode) === "serverless") {
                 continue;

@@ -5,6 +5,7 @@ import * as path from "path";
 import { ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { evaluatePolicies, loadPolicyConfig, PlannedResource } from "../../plan/evaluatePolicies";
 import { policySchema } from "../../policy-pack/lib/configSchema";
+import { cachedByText } from "../../policy-pack/lib/textCache";
 import { withWaivers } from "../../policy-pack/lib/waivers";
 import { policies } from "../../policy-pack/policies";
 import { resource } from "../policy-pack/fixtures";
@@ -100,6 +101,52 @@ describe("evaluatePolicies", () => {
         const mutator: ResourceValidationPolicy = { name: "mut", description: "t", validateResource: args => { args.props.acl = "public-read"; } };
         const reader: ResourceValidationPolicy = { name: "read", description: "t", validateResource: (args, report) => report(String(args.props.acl)) };
         assert.deepStrictEqual(evaluatePolicies([mutator, reader], [bucket]).map(f => f.message), ["private"]);
+    });
+
+    it("gives each call one copy of props on every read (also through asType), which the policy may replace", () => {
+        const seen: unknown[] = [];
+        const policy: ResourceValidationPolicy = {
+            name: "same",
+            description: "t",
+            validateResource: (args, report) => {
+                seen.push(args.props === args.props, args.asType({ __pulumiType: "aws:s3/bucket:Bucket" } as any) === args.props);
+                args.props = { acl: "replaced" };
+                report(String(args.props.acl));
+            },
+        };
+        assert.deepStrictEqual(evaluatePolicies([policy], [bucket]).map(f => f.message), ["replaced"]);
+        assert.deepStrictEqual(seen, [true, true]);
+        assert.strictEqual(bucket.inputs.acl, "private");
+    });
+
+    it("gives stack policies a copy of every resource's inputs and outputs that they cannot change for the next policy", () => {
+        const withOutputs = resource("aws:s3/bucket:Bucket", "out", { acl: "private" }, { arn: "arn:out", acl: undefined });
+        const mutator: StackValidationPolicy = { name: "mut", description: "t", validateStack: args => { args.resources[0].props.acl = "public-read"; } };
+        const reader: StackValidationPolicy = { name: "read", description: "t", validateStack: (args, report) => report(JSON.stringify(args.resources[0].props)) };
+        assert.deepStrictEqual(evaluatePolicies([mutator, reader], [withOutputs]).map(f => f.message), ['{"acl":"private","arn":"arn:out"}']);
+    });
+
+    it("hands every getConfig call its own copy of the policy's settings", () => {
+        const policy = echoPolicy("echo", {
+            validateResource: (args, report) => {
+                (args.getConfig() as { label: string }).label = "changed";
+                report(JSON.stringify(args.getConfig()));
+            },
+        });
+        assert.deepStrictEqual(evaluatePolicies([policy], [bucket], { echo: { label: "set" } }).map(f => f.message), ['{"threshold":5,"label":"set","waivers":[]}']);
+    });
+
+    it("empties the pack's parse caches when the evaluation ends", () => {
+        let parses = 0;
+        const parse = cachedByText((text: string) => {
+            parses++;
+            return text;
+        });
+        parse("t");
+        parse("t");
+        evaluatePolicies([], [bucket]);
+        parse("t");
+        assert.strictEqual(parses, 2);
     });
 
     it("reports an async policy as failed rather than silently passing", () => {

@@ -31,7 +31,17 @@ const INSTANCE_TYPES: Record<string, (props: Record<string, any>) => unknown> = 
  * whose value is unknown (a preview of a not-yet-created role) is not followed.
  */
 export function instanceRoles(resources: readonly IamResource[]): InstanceRole[] {
-    const byType = (type: string) => resources.filter((r) => r.type === type);
+    // Indexed once: filtering the whole stack per instance made large stacks quadratic.
+    const index = new Map<string, IamResource[]>();
+    for (const r of resources) {
+        const list = index.get(r.type);
+        if (list) {
+            list.push(r);
+        } else {
+            index.set(r.type, [r]);
+        }
+    }
+    const byType = (type: string) => index.get(type) ?? [];
     const profiles = byType("aws:iam/instanceProfile:InstanceProfile");
     const customerPolicies = byType("aws:iam/policy:Policy");
     const result: InstanceRole[] = [];
@@ -46,7 +56,7 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
             continue;
         }
         const roleName = lastSegment(role);
-        const roleResource = resourcesRole(resources, roleName);
+        const roleResource = resourcesRole(byType("aws:iam/role:Role"), roleName);
         const policies: NamedPolicy[] = [];
         const unresolved: string[] = [];
         for (const inline of byType("aws:iam/rolePolicy:RolePolicy").filter((p) => lastSegment(String(p.props.role)) === roleName)) {
@@ -87,8 +97,8 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
     return result;
 }
 
-function resourcesRole(resources: readonly IamResource[], roleName: string): IamResource | undefined {
-    return resources.find((r) => r.type === "aws:iam/role:Role" && nameOf(r) === roleName);
+function resourcesRole(roles: readonly IamResource[], roleName: string): IamResource | undefined {
+    return roles.find((r) => nameOf(r) === roleName);
 }
 
 /** A resource's physical name where the inputs give one, else its logical name (what the mocks and autonaming start from). */

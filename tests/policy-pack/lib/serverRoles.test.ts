@@ -11,6 +11,15 @@ describe("lib/serverRoles", () => {
         assert.deepStrictEqual(roles(userDataFor({ web: true, app: true, db: { role: "primary" } })), { loadBalancer: false, web: true, app: true, database: true, databaseWriter: true });
         assert.strictEqual(roles(userDataFor({ db: { role: "replica" } })).databaseWriter, false);
     });
+    it("works out the roles of parsed (frozen) user data once, and of a caller's own object every time", () => {
+        const ud = readUserData({ userData: userDataFor({ web: true, db: { role: "primary" } }) })!;
+        assert.strictEqual(serverRoles(ud), serverRoles(ud));
+        assert.ok(Object.isFrozen(serverRoles(ud)));
+        const own: UserData = { kind: "script", text: "apt-get install -y nginx\n", packages: [], files: [], runcmd: [] };
+        assert.strictEqual(serverRoles(own).web, true);
+        own.text = "apt-get install -y mariadb-server\n";
+        assert.deepStrictEqual([serverRoles(own).web, serverRoles(own).database], [false, true]);
+    });
     it("reads shell scripts heuristically", () => {
         const r = roles("#!/bin/bash\napt-get install -y nginx mysql-server\n");
         assert.ok(r.web && r.database && !r.app);

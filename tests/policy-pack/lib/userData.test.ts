@@ -11,6 +11,17 @@ describe("lib/userData", () => {
         assert.match(fileContent(ud, "/etc/mysql/mariadb.conf.d/60-webstack.cnf")!, /read_only = ON/);
         assert.ok(ud.runcmd.includes("systemctl enable --now nftables"));
     });
+    it("parses each user data text once: equal texts give the same frozen object, whether given as text or base64", () => {
+        const text = userDataFor({ web: true, app: true });
+        const a = readUserData({ userData: text })!;
+        const b = readUserData({ userData: `${text}` })!;
+        assert.strictEqual(a, b);
+        assert.ok(Object.isFrozen(a) && Object.isFrozen(a.files) && Object.isFrozen(a.files[0]));
+        const encoded = Buffer.from(text).toString("base64");
+        assert.strictEqual(readUserData({ userDataBase64: encoded }), readUserData({ userData: encoded }));
+        assert.deepStrictEqual(readUserData({ userDataBase64: encoded }), a);
+        assert.notStrictEqual(readUserData({ userData: `${text}# other\n` }), a);
+    });
     it("decodes base64, gzip+base64 and b64-encoded write_files content", () => {
         const text = "#cloud-config\nwrite_files:\n  - path: /x\n    encoding: b64\n    content: " + Buffer.from("hello").toString("base64") + "\n";
         assert.strictEqual(fileContent(readUserData({ userDataBase64: Buffer.from(text).toString("base64") })!, "/x"), "hello");
