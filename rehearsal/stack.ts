@@ -146,9 +146,10 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
 
     // What the program stores in SSM: generated passwords, the servers' TLS keys, the Datadog key.
     const parameters = secretParameterNames(plan.stack);
-    const passwords: Record<string, string> = { [parameters.datadogApiKey]: `rehearsal-${crypto.randomBytes(16).toString("hex")}` };
+    // As StackSecrets stores them: the app's password always, root and replication only for self-managed databases.
+    const passwords: Record<string, string> = { [parameters.datadogApiKey]: `rehearsal-${crypto.randomBytes(16).toString("hex")}`, [parameters.mysqlAppPassword]: randomSecret() };
     if (!managed) {
-        for (const p of [parameters.mysqlRootPassword, parameters.mysqlReplicationPassword, parameters.mysqlAppPassword]) passwords[p] = randomSecret();
+        for (const p of [parameters.mysqlRootPassword, parameters.mysqlReplicationPassword]) passwords[p] = randomSecret();
     }
     for (const server of topology.servers) {
         const leaf = certificates.leaves[server.role === "load-balancer" ? "frontend" : server.key];
@@ -159,7 +160,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     const userData: Record<string, string> = Object.fromEntries(topology.servers.map((s) => [s.key, renderCloudInit(files[s.key])]));
 
     const standIns = await phase("stand-ins (SSM endpoint with IAM, Datadog installer)", () =>
-        startStandIns({ plan, parameters: passwords, files, aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
+        startStandIns({ plan, parameters: passwords, aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
     );
     state.standIns.push(standIns.aws, standIns.datadog);
 

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import * as http from "http";
 import * as https from "https";
 import * as path from "path";
-import { ServerFiles } from "../components/servers/serverFiles";
+import { evaluateRequest } from "../policy-pack/lib/iam/evaluate";
 import { must } from "./exec";
-import { RehearsalPlan } from "./plan";
+import { Instance, RehearsalPlan } from "./plan";
 
 /**
  * The stand-ins the boot reaches on "the internet" (see namespaces.ts INTERNET): an SSM
@@ -45,7 +45,6 @@ export interface DatadogStandIn {
 export interface StandInOptions {
     plan: RehearsalPlan;
     parameters: Record<string, string>;
-    files: Record<string, ServerFiles>;
     aws: { host: string; port: number };
     datadog: { host: string; port: number };
     pki: string;
@@ -64,14 +63,19 @@ export async function startStandIns(options: StandInOptions): Promise<{ aws: Aws
 
 const accessKeyOf = (serverKey: string) => `AKIAREHEARSAL${crypto.createHash("sha256").update(serverKey).digest("hex").slice(0, 7).toUpperCase()}`;
 
-/** SSM's JSON protocol (X-Amz-Target: AmazonSSM.GetParameter), each server its own access key. */
+/**
+ * SSM's JSON protocol (X-Amz-Target: AmazonSSM.GetParameter). Each server has its own access
+ * key, standing for its instance role; every request is decided by the IAM evaluator over the
+ * policies the program attaches to that role (plus AWS managed ones). The SigV4 signature is
+ * not verified: the key identifies the caller.
+ */
 async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
-    const principals = new Map<string, { server: string; accessKeyId: string; secretAccessKey: string; allowed: Set<string> }>();
-    for (const server of options.plan.topology.servers) {
-        const accessKeyId = accessKeyOf(server.key);
-        const allowed = new Set(options.files[server.key].secrets.map((s) => s.parameter));
-        principals.set(accessKeyId, { server: server.key, accessKeyId, secretAccessKey: crypto.randomBytes(20).toString("base64"), allowed });
+    const principals = new Map<string, { server: string; accessKeyId: string; secretAccessKey: string; instance: Instance }>();
+    for (const instance of options.plan.instances) {
+        const accessKeyId = accessKeyOf(instance.key);
+        principals.set(accessKeyId, { server: instance.key, accessKeyId, secretAccessKey: crypto.randomBytes(20).toString("base64"), instance });
     }
+    const { region, accountId } = options.plan;
     const requests: AwsRequest[] = [];
     const server = http.createServer((req, res) => {
         let body = "";
@@ -88,9 +92,17 @@ async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
             if (!principal) return reply(400, { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." }, "UnrecognizedClientException");
             if (action !== "GetParameter") return reply(400, { __type: "InvalidAction", message: `${action} is not served by the rehearsal` }, "InvalidAction");
             const name = String((JSON.parse(body || "{}") as { Name?: string }).Name ?? "");
+            // The instance role decides, as IAM would, before existence is even looked at.
+            const arn = `arn:aws:ssm:${region}:${accountId}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
+            const decision = evaluateRequest(principal.instance.role.policies, "ssm:GetParameter", arn);
+            if (decision.decision !== "allow") {
+                const why = decision.decision === "explicit-deny" ? "with an explicit deny in an identity-based policy" : "because no identity-based policy allows the ssm:GetParameter action";
+                const message = `User: arn:aws:sts::${accountId}:assumed-role/${principal.instance.role.name || "none"}/i-rehearsal-${principal.server} is not authorized to perform: ssm:GetParameter on resource: ${arn} ${why}`;
+                return reply(400, { __type: "AccessDeniedException", message }, "AccessDeniedException", name);
+            }
             const value = options.parameters[name];
             if (value === undefined) return reply(400, { __type: "ParameterNotFound", message: "" }, "ParameterNotFound", name);
-            return reply(200, { Parameter: { Name: name, Type: "SecureString", Value: value, Version: 1, ARN: `arn:aws:ssm:${options.plan.region}:123456789012:parameter${name}` } }, undefined, name);
+            return reply(200, { Parameter: { Name: name, Type: "SecureString", Value: value, Version: 1, ARN: arn } }, undefined, name);
         });
     });
     await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.aws.port, options.aws.host, resolve));
