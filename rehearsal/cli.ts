@@ -116,7 +116,13 @@ function stackNotes(stack: BootedStack): string[] {
         `Datadog agent: the installer stand-in answered ${stack.datadog.requests.length} request(s) and installed nothing; the agent does not run`,
     ];
     const notRehearsed = ["AWS networking itself (VPC routing, security groups beyond the nftables mirror, EIP, Route 53)", "the Datadog service"];
-    if (plan.config.database.placement === "rds") notRehearsed.splice(1, 0, "Amazon RDS (the app servers are rendered against stand-in endpoints; database checks are N/A)");
+    if (plan.config.database.placement === "rds") {
+        notRehearsed.splice(
+            1,
+            0,
+            `Amazon RDS (the app servers are rendered against stand-in endpoints; database checks are N/A; ${plan.topology.appServers[0].key}'s RDS CA download and app-user creation cannot succeed and retry for minutes before the boot goes on — its runcmd does not stop on them, so cloud-init still reports done)`,
+        );
+    }
     notes.push(`not rehearsed: ${notRehearsed.join("; ")}`);
     return notes;
 }
