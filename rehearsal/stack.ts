@@ -123,7 +123,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
 
     const aptProxy = await phase("apt proxy (apt-cacher-ng) + Debian registry reachable", () => startAptProxy(runDir, INTERNET.debianMirror, 80));
     state.aptProxy = aptProxy;
-    const image = await phase("Debian 13 image (debootstrap, cached)", () => ensureRootfs(aptProxy.url, log));
+    const image = await phase("Debian 13 image (cached; debootstrap when its key is new)", () => ensureRootfs(aptProxy.url, log));
     if (image.built) log(`rootfs: built ${image.dir}`);
 
     const certificates = await phase("certificates (openssl, to the program's specs)", () => issueCertificates(plan.certificates, plan.key, path.join(runDir, "pki")));
