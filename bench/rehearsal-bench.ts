@@ -18,7 +18,8 @@ function rehearseWithBench(stack: string, hop: string): Promise<RehearsalReport>
     return new Promise((resolve, reject) => {
         const args = ["-r", "ts-node/register/transpile-only", "rehearsal/cli.ts", "--stack", stack, "--backend-hop", hop, "--no-checks", "--no-faults", "--bench", "--json", jsonFile];
         const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "ignore", "inherit"] });
-        const timer = setTimeout(() => child.kill("SIGTERM"), 180000);
+        // A cold cache (debootstrap + every package) takes minutes before wrk runs.
+        const timer = setTimeout(() => child.kill("SIGTERM"), 20 * 60 * 1000);
         child.on("close", (code) => {
             clearTimeout(timer);
             if (!fs.existsSync(jsonFile)) return reject(new Error(`rehearsal (${hop}) wrote no report, exit ${code}`));

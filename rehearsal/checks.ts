@@ -21,13 +21,23 @@ import {
     tcpProbe,
 } from "./probes";
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
-import { inServer, ServerRoot } from "./roots";
+import { readEnvFile, ServerRoot } from "./roots";
+import { APP_ENV_FILE } from "../components/appserver/renderApp";
 import { BootedStack } from "./stack";
+import { inServer, mustSystemctl } from "./units";
+import { checkCloudInit, checkUnits } from "./bootChecks";
+import { checkLeastPrivilege } from "./secretChecks";
+
+/** The app unit's User= (renderAppUnit). */
+const APP_UNIT_USER = "webstack-app";
 
 /** Every check of the booted stack, in report order. Each yields one or more report lines. */
 export async function runChecks(stack: BootedStack, log: (line: string) => void): Promise<CheckResult[]> {
     const results: CheckResult[] = [];
     const checks: [string, (s: BootedStack) => Promise<CheckResult | CheckResult[]>][] = [
+        ["boot.cloud-init", checkCloudInit],
+        ["boot.units", checkUnits],
+        ["secrets.least-privilege", checkLeastPrivilege],
         ["config.haproxy", checkHaproxyConfig],
         ["config.nginx", checkNginxConfig],
         ["frontend.https-verified", checkHttpsVerified],
@@ -157,7 +167,7 @@ async function checkRogueBackend(stack: BootedStack): Promise<CheckResult> {
     const swap = async (cert: Buffer | string, key: Buffer | string) => {
         fs.writeFileSync(certFile, cert);
         fs.writeFileSync(keyFile, key);
-        await stack.daemons.signal(victim, "nginx", "SIGHUP");
+        await mustSystemctl(victim, ["reload", "nginx"]);
     };
     const name = victim.server.key;
     try {
@@ -231,7 +241,8 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
         const r = await getFromLb(stack, app, "/db.json", 10);
         const report = JSON.parse(r.body || "{}") as { server?: string; writer?: { ok: boolean; host?: string; read_only?: boolean; error?: string }; reader?: { ok: boolean; host?: string; read_only?: boolean; error?: string } };
         const good = report.server === app.server.key && report.writer?.ok && report.reader?.ok && report.writer.read_only === false && report.reader.read_only === true;
-        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error}`;
+        const health = (await getFromLb(stack, app, "/healthz", 5)).status;
+        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error} (/healthz ${health}; ${await appReadsPassword(stack, app)})`;
     }
     // The diagnostic is internal: through the public frontend it must not be served.
     const publicPage = await getThroughLb(stack, "/db.json", 10);
@@ -241,6 +252,15 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
         ok,
         `/db.json from the LB to each backend (verified TLS to both databases): ${Object.entries(seen).map(([k, v]) => `${k}: ${v}`).join("; ")}; through the public frontend: ${publicPage.status || publicPage.error}`,
     );
+}
+
+/** Whether the app's user can read its database password file, as the unit runs it (User=webstack-app). */
+async function appReadsPassword(stack: BootedStack, app: ServerRoot): Promise<string> {
+    const env = readEnvFile(app, APP_ENV_FILE);
+    const file = Object.entries(env).find(([k]) => /PASSWORD_FILE$/.test(k))?.[1] ?? "?";
+    const out = await run(inServer(app, ["runuser", "-u", APP_UNIT_USER, "--", "head", "-c", "0", file]), { timeoutMs: 10000 });
+    const modes = await run(inServer(app, ["stat", "-c", "%n %U:%G %a", path.posix.dirname(file), file]), { timeoutMs: 10000 });
+    return `${APP_UNIT_USER} reading ${file}: ${out.code === 0 ? "ok" : out.stderr.trim().replace(/^head: /, "")} [${modes.stdout.trim().replace(/\n/g, ", ")}]`;
 }
 
 interface Expectation {

@@ -5,9 +5,10 @@ import { measure } from "./bench";
 import { BackendHopOverride, PlacementOverride, planRehearsal, RehearsalOptions } from "./plan";
 import { formatReport, RehearsalReport, reportFailed } from "./report";
 import { missingPrerequisites } from "./prerequisites";
-import { acquireLock, bootStack, releaseLock, teardown, TeardownState } from "./stack";
-import { Daemons } from "./daemons";
+import { acquireLock, BootedStack, bootStack, newTeardownState, releaseLock, teardown } from "./stack";
 import { sleep } from "./exec";
+import { RegistryUnreachable } from "./aptProxy";
+import { osPrettyName } from "./bootChecks";
 
 const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-checks] [--no-faults] [--bench] [--json <file>] [--hold <seconds>]`;
 
@@ -53,9 +54,9 @@ function parseArgs(argv: string[]): CliOptions {
 /** Boots the stack, runs the checks and faults, tears everything down, prints the report. */
 export async function rehearse(options: CliOptions, log: (line: string) => void): Promise<RehearsalReport> {
     const report: RehearsalReport = { stack: options.stack, overrides: [], notes: [], timings: {}, checks: [], teardownProblems: [] };
-    const state: TeardownState = { daemons: new Daemons() };
+    const state = newTeardownState();
     let tearingDown: Promise<string[]> | undefined;
-    const cleanUp = () => (tearingDown ??= teardown(state).finally(releaseLock));
+    const cleanUp = () => (tearingDown ??= timed(report, "teardown", () => teardown(state)).finally(releaseLock));
     const onSignal = (signal: NodeJS.Signals) => {
         log(`${signal}: tearing down…`);
         void cleanUp().then((problems) => {
@@ -67,43 +68,62 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
     process.once("SIGTERM", onSignal);
     try {
         // The program runs under Pulumi mocks first, once, before anything is booted.
-        const plan = await planRehearsal(options);
+        const plan = await timed(report, "plan (the program under mocks)", () => planRehearsal(options));
         report.overrides = plan.overrides;
-        const missing = await missingPrerequisites();
-        if (missing.length) throw new Error(`cannot boot the rehearsal here:\n${missing.map((m) => `  - ${m}`).join("\n")}`);
         acquireLock();
-        await teardown({ daemons: new Daemons() }); // a crashed earlier run's namespaces, if any
+        await teardown(newTeardownState()); // a crashed earlier run's containers and namespaces, if any
         const stack = await bootStack(plan, state, log);
-        report.timings = stack.timings;
-        report.notes.push(...stackNotes(stack.plan));
-        if (options.checks) report.checks.push(...(await runChecks(stack, log)));
+        Object.assign(report.timings, stack.timings);
+        report.os = osPrettyName(stack);
+        report.cloudInitSeconds = stack.cloudInitSeconds;
+        report.notes.push(...stackNotes(stack));
+        if (options.checks) report.checks.push(...(await timed(report, "checks", () => runChecks(stack, log))));
         if (options.bench) {
             log("bench: wrk…");
-            report.bench = await measure(stack);
+            report.bench = await timed(report, "bench", () => measure(stack));
         }
-        if (options.faults) report.checks.push(...(await runFaults(stack, log)));
+        if (options.faults) report.checks.push(...(await timed(report, "faults", () => runFaults(stack, log))));
         if (options.holdSeconds) {
             log(`holding the stack up for ${options.holdSeconds} s (run dir ${stack.runDir}); Ctrl-C tears it down`);
             await sleep(options.holdSeconds * 1000);
         }
     } catch (error) {
         report.error = error instanceof Error ? error.message : String(error);
+        if (error instanceof RegistryUnreachable) report.badEnvironment = [error.message];
     } finally {
         report.teardownProblems = await cleanUp();
+        report.containersStopped = state.stopped;
         process.removeListener("SIGINT", onSignal);
         process.removeListener("SIGTERM", onSignal);
     }
     return report;
 }
 
-function stackNotes(plan: Awaited<ReturnType<typeof planRehearsal>>): string[] {
+async function timed<T>(report: RehearsalReport, name: string, body: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+        return await body();
+    } finally {
+        report.timings[name] = (Date.now() - started) / 1000;
+    }
+}
+
+function stackNotes(stack: BootedStack): string[] {
+    const { plan } = stack;
     const notes = [
         `backend hop: ${plan.config.backendHop}; database placement: ${plan.config.database.placement}; app servers: ${plan.config.appServerCount}`,
-        "not rehearsed: AWS APIs (security groups are mirrored as nftables forward rules in a router namespace), SSM (secrets written in place), Datadog agent and service, cloud-init/systemd",
+        `booted: ${Object.keys(stack.roots).length} systemd-nspawn containers from the program's user data through cloud-init (NoCloud); Debian packages through apt-cacher-ng; SSM through a local endpoint (AWS_ENDPOINT_URL) with each server's own credentials`,
+        `Datadog agent: the installer stand-in answered ${stack.datadog.requests.length} request(s) and installed nothing; the agent does not run`,
     ];
+    const notRehearsed = ["AWS networking itself (VPC routing, security groups beyond the nftables mirror, EIP, Route 53)", "the Datadog service"];
     if (plan.config.database.placement === "rds") {
-        notes.push("database placement rds: Amazon RDS is not booted here; the app's database checks are not applicable");
+        notRehearsed.splice(
+            1,
+            0,
+            `Amazon RDS (the app servers are rendered against stand-in endpoints; database checks are N/A; ${plan.topology.appServers[0].key}'s RDS CA download and app-user creation cannot succeed and retry for minutes before the boot goes on — its runcmd does not stop on them, so cloud-init still reports done)`,
+        );
     }
+    notes.push(`not rehearsed: ${notRehearsed.join("; ")}`);
     return notes;
 }
 
@@ -115,7 +135,19 @@ async function main(): Promise<void> {
         console.error(error instanceof Error ? error.message : String(error));
         process.exit(2);
     }
+    // A machine that cannot boot the rehearsal: one line per missing piece, exit 2, nothing touched.
+    const missing = missingPrerequisites();
+    if (missing.length) {
+        for (const line of missing) console.error(`rehearsal: ${line}`);
+        if (options.json) fs.writeFileSync(options.json, JSON.stringify({ stack: options.stack, badEnvironment: missing }, null, 2));
+        process.exit(2);
+    }
     const report = await rehearse(options, (line) => console.error(line));
+    if (report.badEnvironment) {
+        for (const line of report.badEnvironment) console.error(`rehearsal: ${line}`);
+        if (options.json) fs.writeFileSync(options.json, JSON.stringify(report, null, 2));
+        process.exit(2);
+    }
     console.log(formatReport(report));
     if (options.json) fs.writeFileSync(options.json, JSON.stringify(report, null, 2));
     process.exit(reportFailed(report) ? 1 : 0);

@@ -11,6 +11,25 @@ export const LB_PUBLIC_IP = "203.0.113.10";
 /** Link-local next hop every namespace routes through: the router. */
 const GATEWAY_IP = "169.254.0.1";
 
+/**
+ * "The internet" as the servers see it: the stand-ins for what the boot fetches, each on its
+ * own public address (TEST-NET-3), reached through the router and its security-group mirror
+ * like any outbound flow. The addresses live on the host end of the router's uplink, where
+ * the stand-ins listen; the router masquerades toward it, as a NAT gateway would.
+ */
+export const INTERNET = {
+    /** apt-cacher-ng: the servers' apt proxy (HTTP, port 80). */
+    debianMirror: "203.0.113.101",
+    /** SSM (and S3) stand-in: AWS_ENDPOINT_URL (HTTP, port 80). */
+    awsApi: "203.0.113.102",
+    /** install.datadoghq.com (HTTPS, port 443). */
+    datadogInstaller: "203.0.113.103",
+} as const;
+export const UPLINK_HOST_IF = `${NS_PREFIX}uplink`;
+export const UPLINK_ROUTER_IF = "uplink";
+const UPLINK_HOST_IP = "100.64.254.1";
+const UPLINK_ROUTER_IP = "100.64.254.2";
+
 export const serverNamespace = (key: string) => `${NS_PREFIX}${key}`;
 
 export interface Endpoint {
@@ -42,6 +61,20 @@ export async function createNetwork(endpoints: Endpoint[]): Promise<void> {
         await must(["ip", "-n", ROUTER_NS, "link", "set", endpoint.routerIf, "up"]);
         await must(["ip", "-n", ROUTER_NS, "route", "add", `${endpoint.address}/32`, "dev", endpoint.routerIf]);
     }
+}
+
+/**
+ * Joins the router to the host by a veth pair: the host end carries the stand-ins' public
+ * addresses; the router routes them there and masquerades (see renderRouterRuleset).
+ */
+export async function createUplink(): Promise<void> {
+    await must(["ip", "link", "add", UPLINK_HOST_IF, "type", "veth", "peer", "name", UPLINK_ROUTER_IF, "netns", ROUTER_NS]);
+    await must(["ip", "addr", "add", `${UPLINK_HOST_IP}/30`, "dev", UPLINK_HOST_IF]);
+    for (const address of Object.values(INTERNET)) await must(["ip", "addr", "add", `${address}/32`, "dev", UPLINK_HOST_IF]);
+    await must(["ip", "link", "set", UPLINK_HOST_IF, "up"]);
+    await must(["ip", "-n", ROUTER_NS, "addr", "add", `${UPLINK_ROUTER_IP}/30`, "dev", UPLINK_ROUTER_IF]);
+    await must(["ip", "-n", ROUTER_NS, "link", "set", UPLINK_ROUTER_IF, "up"]);
+    for (const address of Object.values(INTERNET)) await must(["ip", "-n", ROUTER_NS, "route", "add", `${address}/32`, "via", UPLINK_HOST_IP, "dev", UPLINK_ROUTER_IF]);
 }
 
 async function addNamespace(ns: string, hosts: string): Promise<void> {
@@ -84,6 +117,12 @@ export async function destroyNetwork(): Promise<string[]> {
         if (del.code !== 0) {
             problems.push(`ip netns del ${ns}: ${del.stderr.trim()}`);
         }
+    }
+    // The uplink's host end goes with the router namespace; this covers a half-created one.
+    if ((await run(["ip", "link", "show", UPLINK_HOST_IF])).code === 0) {
+        const del = await run(["ip", "link", "del", UPLINK_HOST_IF]);
+        // Deleting the router namespace removes the pair on its own, possibly meanwhile.
+        if (del.code !== 0 && !/Cannot find device/.test(del.stderr)) problems.push(`ip link del ${UPLINK_HOST_IF}: ${del.stderr.trim()}`);
     }
     if (fs.existsSync("/etc/netns")) {
         for (const entry of fs.readdirSync("/etc/netns").filter((e) => e.startsWith(NS_PREFIX))) {

@@ -5,6 +5,8 @@ import { WebstackConfig } from "../config/schema";
 import { validateConfig } from "../config/validateConfig";
 import { RecordedResource, runProgram, unwrapSecrets } from "../plan/runProgram";
 import { loadStackConfig } from "../plan/stackConfig";
+import { NamedPolicy } from "../policy-pack/lib/iam/evaluate";
+import { instanceRoles } from "../policy-pack/lib/iam/instanceRoles";
 
 export type BackendHopOverride = "tls" | "plaintext";
 export type PlacementOverride = "colocated" | "dedicated";
@@ -28,11 +30,13 @@ export interface GroupRule {
     description: string;
 }
 
-/** An EC2 instance of the program: its private address and security groups. */
+/** An EC2 instance of the program: its private address, security groups and instance role. */
 export interface Instance {
     key: string;
     privateIp: string;
     groupIds: string[];
+    /** The instance role's name and every policy AWS evaluates for it (the program's IAM resources + AWS managed policies). */
+    role: { name: string; policies: NamedPolicy[]; unresolved: string[] };
 }
 
 /** Everything the rehearsal boots, derived from the program's own pure functions and its resources. */
@@ -49,6 +53,8 @@ export interface RehearsalPlan {
     key: KeySpec;
     instances: Instance[];
     groupRules: GroupRule[];
+    /** The account in the ARNs the program's resources carry (the mocks'). */
+    accountId: string;
 }
 
 /**
@@ -93,6 +99,7 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
         certificates: certificateSpecs(config.certificate, config.domain, nonLb, organization),
         key: keySpec(config.certificate),
         instances: instancesOf(program.resources, topology),
+        accountId: accountIdOf(program.resources),
         groupRules: groupRulesOf(program.resources),
     };
 }
@@ -102,14 +109,27 @@ function inputsOf(resource: RecordedResource): Record<string, unknown> {
 }
 
 function instancesOf(resources: RecordedResource[], topology: Topology): Instance[] {
-    const instances = resources.filter((r) => r.type === "aws:ec2/instance:Instance").map(inputsOf);
+    const instances = resources.filter((r) => r.type === "aws:ec2/instance:Instance").map((r) => ({ name: r.name, inputs: inputsOf(r) }));
+    const roles = instanceRoles(resources.map((r) => ({ type: r.type, name: r.name, props: inputsOf(r) })));
     return topology.servers.map((server) => {
-        const instance = instances.find((i) => i.privateIp === server.privateIp);
+        const instance = instances.find((i) => i.inputs.privateIp === server.privateIp);
         if (!instance) {
             throw new Error(`the program registers no instance with private IP ${server.privateIp} (server ${server.key})`);
         }
-        return { key: server.key, privateIp: server.privateIp, groupIds: (instance.vpcSecurityGroupIds as string[] | undefined) ?? [] };
+        const role = roles.find((r) => r.instance === instance.name);
+        return {
+            key: server.key,
+            privateIp: server.privateIp,
+            groupIds: (instance.inputs.vpcSecurityGroupIds as string[] | undefined) ?? [],
+            // No instance profile: the instance has no credentials, every AWS call is denied.
+            role: role ? { name: role.role, policies: role.policies, unresolved: role.unresolved } : { name: "", policies: [], unresolved: [] },
+        };
     });
+}
+
+function accountIdOf(resources: RecordedResource[]): string {
+    const arn = JSON.stringify(resources.map((r) => r.inputs)).match(/arn:aws:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/);
+    return arn?.[1] ?? "123456789012";
 }
 
 function groupRulesOf(resources: RecordedResource[]): GroupRule[] {

@@ -1,8 +1,9 @@
 import * as path from "path";
-import { backendPort, PATHS, PORTS } from "../components/servers/serverFiles";
+import { backendPort, PORTS } from "../components/servers/serverFiles";
 import { run, RunResult } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
-import { inServer, ServerRoot } from "./roots";
+import { ServerRoot } from "./roots";
+import { inServer } from "./units";
 import { BootedStack } from "./stack";
 
 /** Small, bounded probes the checks and faults are made of. */
@@ -50,12 +51,15 @@ export async function tcpProbe(ns: string, host: string, port: number): Promise<
     return out.code === 124 || out.timedOut ? "filtered" : "refused";
 }
 
-/** SQL as the app user over TLS verified against the internal CA (and the server's name), from inside a server. */
+/**
+ * SQL as the app user over TLS verified against the internal CA (and the server's name), from
+ * a server's network namespace with the host's client (app servers carry no mysql client).
+ */
 export function appSql(stack: BootedStack, from: ServerRoot, host: string, sql: string, options: { tls?: boolean } = {}): Promise<RunResult> {
     const tls = options.tls ?? true;
-    const tlsArgs = tls ? ["--ssl", `--ssl-ca=${PATHS.internalCa}`, "--ssl-verify-server-cert"] : ["--skip-ssl"];
+    const tlsArgs = tls ? ["--ssl", `--ssl-ca=${caFile(stack)}`, "--ssl-verify-server-cert"] : ["--skip-ssl"];
     const password = stack.passwords[stack.facts.parameters.mysqlAppPassword];
-    return run(inServer(from, ["mariadb", "--no-defaults", "-h", host, "-P", String(PORTS.mysql), "-u", "webapp", ...tlsArgs, "--connect-timeout=3", "-N", "-B", stack.plan.config.database.name, "-e", sql]), {
+    return run(["ip", "netns", "exec", from.ns, "mariadb", "--no-defaults", "-h", host, "-P", String(PORTS.mysql), "-u", "webapp", ...tlsArgs, "--connect-timeout=3", "-N", "-B", stack.plan.config.database.name, "-e", sql], {
         timeoutMs: 15000,
         env: { ...process.env, MYSQL_PWD: password },
     });
@@ -84,7 +88,7 @@ export async function slaveStatus(root: ServerRoot): Promise<Record<string, stri
 }
 
 /** HAProxy's view of each backend server (stats CSV on the loopback stats listener), by server name. */
-export async function backendStatus(stack: BootedStack): Promise<Record<string, string>> {
+export async function backendStatus(stack: Pick<BootedStack, "lb">): Promise<Record<string, string>> {
     const out = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", "3", `http://127.0.0.1:${PORTS.haproxyStats}/stats;csv`], { timeoutMs: 6000 });
     const statuses: Record<string, string> = {};
     for (const line of out.stdout.split("\n")) {

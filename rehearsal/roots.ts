@@ -1,142 +1,98 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ServerFiles } from "../components/servers/serverFiles";
 import { ServerPlan } from "../components/servers/topology";
 import { must, run } from "./exec";
+import type { Container } from "./containers";
 
 /**
- * Directories (and one file) of a server that are bind-mounted from its root, so its daemons
- * read the rendered files at their real paths. /run is per server too (pid files, sockets).
+ * One server's root filesystem: an overlay whose lower layer is the cached Debian image
+ * (never written) and whose upper layer lives in the run directory, plus what a real
+ * instance would get from outside before cloud-init runs: the NoCloud seed (the user data,
+ * byte for byte), and the stand-ins' addresses and credentials as files in the image —
+ * apt's proxy, the AWS CLI's endpoint and credentials, /etc/hosts, the stand-in CA.
  */
-export const MOUNTED_DIRS = [
-    "/etc/haproxy",
-    "/etc/nginx",
-    "/etc/mysql",
-    "/etc/webstack",
-    "/opt/webstack",
-    "/usr/local/sbin",
-    "/var/lib/mysql",
-    "/var/lib/nginx",
-    "/var/log",
-    "/run",
-    "/root",
-    // Last: the enter script and the server's root live under the host's /tmp.
-    "/tmp",
-];
-export const MOUNTED_FILES = ["/etc/nftables.conf"];
-/** Debian's packaged defaults each server starts from, as a fresh install would. */
-const PACKAGE_DEFAULTS = ["/etc/nginx", "/etc/mysql", "/etc/haproxy"];
-/** Mount points the host lacks; created empty for the run and removed at teardown. */
-const HOST_MOUNTPOINTS = ["/etc/webstack", "/opt/webstack"];
-export const APP_USER = "webstack-app";
-
 export interface ServerRoot {
     server: ServerPlan;
+    /** The server's network namespace (/run/netns/<ns>), which the container joins. */
     ns: string;
     dir: string;
-    /** Where the server's "/" paths live: fs/etc/haproxy/haproxy.cfg … */
+    /** The container's "/" as the host sees it (the overlay's merged view). */
     fs: string;
-    /** Enters the server's view: bind mounts + own hostname, then execs its arguments. */
-    enter: string;
     logs: string;
+    /** The user data booted, exactly as the program renders it. */
+    userData: string;
+    /** Set once booted. */
+    container?: Container;
 }
 
-export interface HostChanges {
-    mountpoints: string[];
-    createdAppUser: boolean;
+export interface ServerEnvironment {
+    userData: string;
+    /** /etc/hosts of the server: the private zone's names and the stand-ins' public names. */
+    hosts: string;
+    /** apt's HTTP proxy (the caching proxy of Debian's registry). */
+    aptProxyUrl: string;
+    aws: { region: string; endpointUrl: string; accessKeyId: string; secretAccessKey: string };
+    /** Extra trusted CA certificates (PEM), e.g. the one the Datadog installer stand-in's certificate chains to. */
+    trustedCaPems: string[];
 }
 
-/** Creates what the host needs for the run (empty mount points, the app's system user); records it for teardown. */
-export async function prepareHost(): Promise<HostChanges> {
-    const changes: HostChanges = { mountpoints: [], createdAppUser: false };
-    for (const dir of HOST_MOUNTPOINTS) {
-        if (!fs.existsSync(dir)) {
-            fs.mkdirSync(dir);
-            changes.mountpoints.push(dir);
-        }
-    }
-    if ((await run(["id", "-u", APP_USER])).code !== 0) {
-        await must(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", APP_USER]);
-        changes.createdAppUser = true;
-    }
-    return changes;
-}
+export const APT_PROXY_CONF = "/etc/apt/apt.conf.d/00webstack-rehearsal-proxy";
+export const STANDIN_CA_PATH = "/usr/local/share/ca-certificates/webstack-rehearsal-standins.crt";
+const SEED_DIR = "/var/lib/cloud/seed/nocloud";
 
-export async function restoreHost(changes: HostChanges): Promise<string[]> {
-    const problems: string[] = [];
-    for (const dir of changes.mountpoints) {
-        try {
-            fs.rmdirSync(dir);
-        } catch (error) {
-            problems.push(`rmdir ${dir}: ${String(error)}`);
-        }
-    }
-    if (changes.createdAppUser) {
-        const del = await run(["userdel", APP_USER]);
-        if (del.code !== 0) problems.push(`userdel ${APP_USER}: ${del.stderr.trim()}`);
-    }
-    return problems;
-}
+export const instanceId = (server: ServerPlan) => `i-rehearsal-${server.key}`;
 
-/**
- * Lays out one server's filesystem: Debian's package defaults, then every rendered file at
- * its path with its permissions, the secrets (which the real server fetches from SSM) with
- * their owner and mode, and the nginx site enabled as the server's boot commands do.
- */
-export async function buildServerRoot(runDir: string, ns: string, server: ServerPlan, files: ServerFiles, secretValues: (parameter: string) => string): Promise<ServerRoot> {
+/** Mounts the overlay and writes the seed and the stand-in environment into the upper layer. */
+export async function buildServerRoot(runDir: string, ns: string, server: ServerPlan, image: string, env: ServerEnvironment): Promise<ServerRoot> {
     const dir = path.join(runDir, server.key);
-    const root: ServerRoot = { server, ns, dir, fs: path.join(dir, "fs"), enter: path.join(dir, "enter.sh"), logs: path.join(dir, "logs") };
-    fs.mkdirSync(root.logs, { recursive: true });
+    const root: ServerRoot = { server, ns, dir, fs: path.join(dir, "rootfs"), logs: path.join(dir, "logs"), userData: env.userData };
+    for (const d of ["upper", "work", "rootfs", "logs"]) fs.mkdirSync(path.join(dir, d), { recursive: true });
     fs.chmodSync(dir, 0o755);
-    const at = (p: string) => path.join(root.fs, p);
-    for (const d of MOUNTED_DIRS) fs.mkdirSync(at(d), { recursive: true });
-    for (const d of PACKAGE_DEFAULTS) await must(["cp", "-a", `${d}/.`, at(d)]);
-    fs.mkdirSync(at("/etc"), { recursive: true });
-    fs.writeFileSync(at("/etc/nftables.conf"), "flush ruleset\n");
-
-    for (const file of files.files) {
-        fs.mkdirSync(path.dirname(at(file.path)), { recursive: true });
-        fs.writeFileSync(at(file.path), file.content);
-        fs.chmodSync(at(file.path), parseInt(file.permissions, 8));
+    await must(["mount", "-t", "overlay", "overlay", "-o", `lowerdir=${image},upperdir=${path.join(dir, "upper")},workdir=${path.join(dir, "work")}`, root.fs]);
+    const write = (file: string, content: string, mode = 0o644) => {
+        const target = path.join(root.fs, file);
+        fs.mkdirSync(path.dirname(target), { recursive: true });
+        fs.writeFileSync(target, content, { mode });
+        fs.chmodSync(target, mode);
+    };
+    write(`${SEED_DIR}/user-data`, env.userData, 0o600);
+    write(`${SEED_DIR}/meta-data`, `instance-id: ${instanceId(server)}\nlocal-hostname: ${server.key}\n`, 0o600);
+    write("/etc/hosts", env.hosts);
+    write("/etc/hostname", `${server.key}\n`);
+    write(APT_PROXY_CONF, `Acquire::http::Proxy "${env.aptProxyUrl}/";\n`);
+    // EC2 hands the CLI its role's credentials through IMDS; here they are the role's stand-in keys.
+    write("/root/.aws/config", `[default]\nregion = ${env.aws.region}\nendpoint_url = ${env.aws.endpointUrl}\n`, 0o600);
+    write("/root/.aws/credentials", `[default]\naws_access_key_id = ${env.aws.accessKeyId}\naws_secret_access_key = ${env.aws.secretAccessKey}\n`, 0o600);
+    fs.chmodSync(path.join(root.fs, "root", ".aws"), 0o700);
+    if (env.trustedCaPems.length) {
+        const pems = env.trustedCaPems.join("");
+        write(STANDIN_CA_PATH, pems);
+        // What update-ca-certificates would add to the bundle; it keeps the file on later runs.
+        fs.appendFileSync(path.join(root.fs, "etc/ssl/certs/ca-certificates.crt"), pems);
     }
-    for (const secret of files.secrets) {
-        fs.mkdirSync(path.dirname(at(secret.path)), { recursive: true });
-        fs.writeFileSync(at(secret.path), secretValues(secret.parameter));
-        await must(["chown", secret.owner, at(secret.path)]);
-        fs.chmodSync(at(secret.path), parseInt(secret.mode, 8));
-    }
-    if (server.components.includes("web")) {
-        // The boot commands: rm sites-enabled/default; ln -sf the site into sites-enabled.
-        fs.rmSync(at("/etc/nginx/sites-enabled/default"), { force: true });
-        fs.symlinkSync("/etc/nginx/sites-available/webstack.conf", at("/etc/nginx/sites-enabled/webstack.conf"));
-    }
-    for (const d of ["/run/mysqld", "/run/haproxy", "/var/log/nginx", "/var/log/mysql"]) fs.mkdirSync(at(d), { recursive: true });
-    await must(["chown", "mysql:mysql", at("/var/lib/mysql"), at("/run/mysqld"), at("/var/log/mysql")]);
-    fs.chmodSync(at("/root"), 0o700);
-    fs.chmodSync(at("/tmp"), 0o1777);
-
-    const mounts = [...MOUNTED_FILES, ...MOUNTED_DIRS].map((p) => `mount --bind "$R${p}" "${p}"`);
-    fs.writeFileSync(
-        root.enter,
-        `#!/bin/sh
-# Enters ${server.key}'s view of the filesystem (run under: ip netns exec ${ns} unshare --mount --uts --propagation private).
-set -e
-R=${root.fs}
-${mounts.join("\n")}
-hostname ${server.key}
-# Start from / as systemd would: the caller's directory may sit under a path mounted over
-# above (a checkout in /tmp), and haproxy refuses to start if it cannot return to it.
-cd /
-exec "$@"
-`,
-        { mode: 0o755 },
-    );
     return root;
 }
 
-/** argv that runs a command inside the server's network namespace and filesystem view. */
-export function inServer(root: ServerRoot, argv: string[]): string[] {
-    return ["ip", "netns", "exec", root.ns, "unshare", "--mount", "--uts", "--propagation", "private", root.enter, ...argv];
+/** Unmounts the overlay (lazily if something still holds it); the image below stays untouched. */
+export async function unmountServerRoot(root: ServerRoot): Promise<string[]> {
+    if (!(await isMounted(root.fs))) return [];
+    const out = await run(["umount", root.fs]);
+    if (out.code === 0) return [];
+    const lazy = await run(["umount", "-l", root.fs]);
+    return lazy.code === 0 ? [] : [`umount ${root.fs}: ${out.stderr.trim()}`];
+}
+
+export async function isMounted(dir: string): Promise<boolean> {
+    return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((line) => line.split(" ")[4] === dir);
+}
+
+/** Every overlay the rehearsal mounted under a run directory (this run's or a crashed one's). */
+export function rehearsalMounts(runDirPrefix: string): string[] {
+    return fs
+        .readFileSync("/proc/self/mountinfo", "utf8")
+        .split("\n")
+        .map((line) => line.split(" ")[4])
+        .filter((mountPoint): mountPoint is string => mountPoint !== undefined && mountPoint.startsWith(runDirPrefix));
 }
 
 /** The rendered env file (KEY=value lines) as a map. */

@@ -58,8 +58,39 @@ export function allowedFlows(instances: Instance[], rules: GroupRule[], clientIp
     return flows;
 }
 
+/** A stand-in on "the internet": its public address and port. */
+export interface InternetService {
+    ip: string;
+    port: number;
+    what: string;
+}
+
+/**
+ * The flows AWS would let out to the internet: an instance reaches a public address and port
+ * only through an egress rule of its own groups whose CIDR covers it (no ingress side: the
+ * internet is not in a security group).
+ */
+export function internetFlows(instances: Instance[], rules: GroupRule[], services: InternetService[]): AllowedFlow[] {
+    const flows: AllowedFlow[] = [];
+    for (const from of instances) {
+        for (const service of services) {
+            const rule = rules.find(
+                (r) =>
+                    r.direction === "egress" &&
+                    (r.protocol === "tcp" || r.protocol === "6" || r.protocol === "-1") &&
+                    from.groupIds.includes(r.groupId) &&
+                    r.cidr !== undefined &&
+                    inCidr(service.ip, r.cidr) &&
+                    (r.protocol === "-1" || (r.fromPort <= service.port && service.port <= r.toPort)),
+            );
+            if (rule) flows.push({ fromIp: from.privateIp, toIp: service.ip, ports: [service.port, service.port], why: `${service.what} / ${rule.description}` });
+        }
+    }
+    return flows;
+}
+
 /** nftables ruleset for the router namespace: the EIP's 1:1 NAT and the security groups as forward rules. */
-export function renderRouterRuleset(flows: AllowedFlow[], publicIp: string, lbPrivateIp: string): string {
+export function renderRouterRuleset(flows: AllowedFlow[], publicIp: string, lbPrivateIp: string, uplinkIf?: string): string {
     const lines = flows.map((f) => {
         const ports = f.ports ? ` tcp dport ${f.ports[0] === f.ports[1] ? f.ports[0] : `${f.ports[0]}-${f.ports[1]}`}` : "";
         return `        ip saddr ${f.fromIp} ip daddr ${f.toIp}${ports} accept comment "${f.why.replace(/"/g, "'").slice(0, 120)}"`;
@@ -70,7 +101,11 @@ table ip webstack_router {
         type nat hook prerouting priority dstnat; policy accept;
         ip daddr ${publicIp} dnat to ${lbPrivateIp}
     }
-    chain forward {
+${uplinkIf ? `    chain postrouting {
+        type nat hook postrouting priority srcnat; policy accept;
+        oifname "${uplinkIf}" masquerade
+    }
+` : ""}    chain forward {
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
 ${lines.join("\n")}

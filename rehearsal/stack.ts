@@ -2,17 +2,22 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { backendPort, buildServerFiles, ServerFiles, StackFacts } from "../components/servers/serverFiles";
+import { renderCloudInit } from "../components/cloudinit/renderCloudInit";
+import { buildServerFiles, ServerFiles, StackFacts } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
 import { primaryDatabase, replicaDatabase, ServerPlan } from "../components/servers/topology";
 import { secretParameterNames } from "../components/secrets/parameterNames";
+import { AptProxy, startAptProxy } from "./aptProxy";
 import { issueCertificates, IssuedCertificates } from "./certificates";
-import { applyHostFirewall, Daemons, initializeDatabase, runDatabaseBootstrap, startApp, startDatabase, startHaproxy, startNginx, startSshListener } from "./daemons";
-import { must } from "./exec";
-import { CLIENT_IP, CLIENT_NS, createNetwork, destroyNetwork, Endpoint, LB_PUBLIC_IP, ROUTER_NS, serverNamespace } from "./namespaces";
+import { Container } from "./containers";
+import { must, run, waitFor } from "./exec";
+import { backendStatus } from "./probes";
+import { CLIENT_IP, CLIENT_NS, createNetwork, createUplink, destroyNetwork, Endpoint, INTERNET, LB_PUBLIC_IP, ROUTER_NS, serverNamespace, UPLINK_ROUTER_IF } from "./namespaces";
 import { RehearsalPlan } from "./plan";
-import { buildServerRoot, HostChanges, prepareHost, restoreHost, ServerRoot } from "./roots";
-import { allowedFlows, renderRouterRuleset } from "./securityGroups";
+import { ensureRootfs } from "./rootfs";
+import { buildServerRoot, rehearsalMounts, ServerRoot, unmountServerRoot } from "./roots";
+import { allowedFlows, internetFlows, InternetService, renderRouterRuleset } from "./securityGroups";
+import { AwsStandIn, DATADOG_INSTALL_HOST, DatadogStandIn, startStandIns } from "./standIns";
 
 /** A booted stack: what the checks, faults and benchmark work against. */
 export interface BootedStack {
@@ -22,9 +27,10 @@ export interface BootedStack {
     certificates: IssuedCertificates;
     roots: Record<string, ServerRoot>;
     files: Record<string, ServerFiles>;
-    daemons: Daemons;
-    /** Passwords written where SSM would have put them, by parameter name. */
+    /** Every SSM parameter's value, as the program stores it (by parameter name). */
     passwords: Record<string, string>;
+    aws: AwsStandIn;
+    datadog: DatadogStandIn;
     lb: ServerRoot;
     apps: ServerRoot[];
     primary?: ServerRoot;
@@ -32,12 +38,18 @@ export interface BootedStack {
     routerRuleset: string;
     /** Seconds each boot phase took. */
     timings: Record<string, number>;
+    /** Seconds cloud-init took on each server (its own start → finish), by server key. */
+    cloudInitSeconds: Record<string, number>;
 }
 
-export const RUN_DIR_PREFIX = path.join(os.tmpdir(), "wsr-");
+export const RUN_DIR_PREFIX = path.join(os.tmpdir(), "wsr-run-");
+/** Exactly what mkdtemp(RUN_DIR_PREFIX) creates, so teardown never removes anything else. */
+const RUN_DIR_NAME = /^wsr-run-[A-Za-z0-9]{6}$/;
 const LOCK_FILE = "/run/webstack-rehearsal.lock";
+/** cloud-init installs every package through the proxy: minutes on a cold cache. */
+const CLOUD_INIT_TIMEOUT_MS = 15 * 60 * 1000;
 
-const randomPassword = () => crypto.randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 24);
+const randomSecret = () => crypto.randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 24);
 
 /** Holds the machine-wide lock: one rehearsal at a time (namespaces and addresses are fixed). */
 export function acquireLock(): void {
@@ -61,15 +73,20 @@ export function releaseLock(): void {
 
 /** Teardown state that exists before the stack is fully booted. */
 export interface TeardownState {
-    daemons: Daemons;
     runDir?: string;
-    host?: HostChanges;
+    roots: ServerRoot[];
+    aptProxy?: AptProxy;
+    standIns: { stop(): Promise<void> }[];
+    /** How each container stopped (powered off / SIGTERM / SIGKILL), for the report. */
+    stopped: Record<string, string>;
 }
 
+export const newTeardownState = (): TeardownState => ({ roots: [], standIns: [], stopped: {} });
+
 /**
- * Boots the stack: certificates, namespaces and the router's security-group mirror, each
- * server's filesystem, host firewalls, then the daemons in boot order (database, bootstrap
- * on primary then replica, nginx + app, load balancer).
+ * Boots the stack: namespaces and the router's security-group mirror, the apt proxy, the
+ * cached Debian image, certificates, the stand-ins, then every server as a container that
+ * runs its user data through cloud-init, all at once as EC2 would start them.
  */
 export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: (line: string) => void): Promise<BootedStack> {
     const timings: Record<string, number> = {};
@@ -84,6 +101,30 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     state.runDir = runDir;
     fs.chmodSync(runDir, 0o755);
     const { topology, config } = plan;
+
+    const services: InternetService[] = [
+        { ip: INTERNET.debianMirror, port: 80, what: "Debian registry (apt proxy stand-in)" },
+        { ip: INTERNET.awsApi, port: 80, what: "AWS API (SSM stand-in)" },
+        { ip: INTERNET.datadogInstaller, port: 443, what: "install.datadoghq.com (stand-in)" },
+    ];
+    const flows = [...allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), ...internetFlows(plan.instances, plan.groupRules, services)];
+    const routerRuleset = renderRouterRuleset(flows, LB_PUBLIC_IP, topology.loadBalancer.privateIp, UPLINK_ROUTER_IF);
+    const hosts = (extra: string[]) => ["127.0.0.1 localhost", ...topology.servers.map((s) => `${s.privateIp} ${s.fqdn} ${s.key}`), ...extra].join("\n") + "\n";
+    await phase("network namespaces + security-group mirror", async () => {
+        const endpoints: Endpoint[] = [
+            ...topology.servers.map((s) => ({ ns: serverNamespace(s.key), routerIf: `r-${s.key}`.slice(0, 15), address: s.privateIp, hosts: hosts([]) })),
+            { ns: CLIENT_NS, routerIf: "r-client", address: CLIENT_IP, hosts: `127.0.0.1 localhost\n${LB_PUBLIC_IP} www.${config.domain} ${config.domain}\n` },
+        ];
+        await createNetwork(endpoints);
+        await createUplink();
+        fs.writeFileSync(path.join(runDir, "router.nft"), routerRuleset);
+        await must(["ip", "netns", "exec", ROUTER_NS, "nft", "-f", path.join(runDir, "router.nft")]);
+    });
+
+    const aptProxy = await phase("apt proxy (apt-cacher-ng) + Debian registry reachable", () => startAptProxy(runDir, INTERNET.debianMirror, 80));
+    state.aptProxy = aptProxy;
+    const image = await phase("Debian 13 image (cached; debootstrap when its key is new)", () => ensureRootfs(aptProxy.url, log));
+    if (image.built) log(`rootfs: built ${image.dir}`);
 
     const certificates = await phase("certificates (openssl, to the program's specs)", () => issueCertificates(plan.certificates, plan.key, path.join(runDir, "pki")));
     const managed = config.database.placement === "rds";
@@ -103,83 +144,143 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             : undefined,
     });
 
+    // What the program stores in SSM: generated passwords, the servers' TLS keys, the Datadog key.
     const parameters = secretParameterNames(plan.stack);
-    const passwords: Record<string, string> = {
-        [parameters.mysqlRootPassword]: randomPassword(),
-        [parameters.mysqlReplicationPassword]: randomPassword(),
-        [parameters.mysqlAppPassword]: randomPassword(),
-    };
-    const secretValue = (parameter: string): string => {
-        if (passwords[parameter]) return passwords[parameter];
-        for (const server of topology.servers) {
-            if (parameter === parameters.tlsKey(server.key)) {
-                return certificates.leaves[server.role === "load-balancer" ? "frontend" : server.key].keyPem;
-            }
-        }
-        throw new Error(`no rehearsal value for secret parameter ${parameter}`);
-    };
-
-    state.host = await phase("host preparation", () => prepareHost());
-
-    const hosts = ["127.0.0.1 localhost", ...topology.servers.map((s) => `${s.privateIp} ${s.fqdn} ${s.key}`)].join("\n") + "\n";
-    const endpoints: Endpoint[] = [
-        ...topology.servers.map((s) => ({ ns: serverNamespace(s.key), routerIf: `r-${s.key}`.slice(0, 15), address: s.privateIp, hosts })),
-        { ns: CLIENT_NS, routerIf: "r-client", address: CLIENT_IP, hosts: `127.0.0.1 localhost\n${LB_PUBLIC_IP} www.${config.domain} ${config.domain}\n` },
-    ];
-    const routerRuleset = renderRouterRuleset(allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), LB_PUBLIC_IP, topology.loadBalancer.privateIp);
-    await phase("network namespaces + security-group mirror", async () => {
-        await createNetwork(endpoints);
-        fs.writeFileSync(path.join(runDir, "router.nft"), routerRuleset);
-        await must(["ip", "netns", "exec", ROUTER_NS, "nft", "-f", path.join(runDir, "router.nft")]);
-    });
-
-    const files: Record<string, ServerFiles> = {};
-    const roots: Record<string, ServerRoot> = {};
-    await phase("server filesystems + host firewalls", async () => {
-        for (const server of topology.servers) {
-            files[server.key] = buildServerFiles(server, facts);
-            roots[server.key] = await buildServerRoot(runDir, serverNamespace(server.key), server, files[server.key], secretValue);
-            await applyHostFirewall(roots[server.key]);
-        }
-    });
-    const daemons = state.daemons;
-    const rootOf = (s: ServerPlan | undefined) => (s ? roots[s.key] : undefined);
-    const primary = rootOf(primaryDatabase(topology));
-    const replica = rootOf(replicaDatabase(topology));
-
-    if (primary && replica) {
-        await phase("mariadb-install-db (both)", () => Promise.all([initializeDatabase(primary), initializeDatabase(replica)]));
-        await phase("mariadbd (both)", () => Promise.all([startDatabase(primary, daemons), startDatabase(replica, daemons)]));
-        await phase("webstack-db-bootstrap (primary, then replica)", async () => {
-            await runDatabaseBootstrap(primary);
-            await runDatabaseBootstrap(replica);
-        });
+    // As StackSecrets stores them: the app's password always, root and replication only for self-managed databases.
+    const passwords: Record<string, string> = { [parameters.datadogApiKey]: `rehearsal-${crypto.randomBytes(16).toString("hex")}`, [parameters.mysqlAppPassword]: randomSecret() };
+    if (!managed) {
+        for (const p of [parameters.mysqlRootPassword, parameters.mysqlReplicationPassword]) passwords[p] = randomSecret();
     }
-    const apps = topology.appServers.map((s) => roots[s.key]);
-    await phase("nginx + app on every app server", () =>
-        Promise.all(apps.map(async (root) => Promise.all([startNginx(root, daemons, backendPort(config.backendHop)), startApp(root, daemons)]))),
-    );
-    const lb = roots[topology.loadBalancer.key];
-    await phase("haproxy", () => startHaproxy(lb, daemons));
-    await phase("ssh stand-in listeners", () => Promise.all(Object.values(roots).map((root) => startSshListener(root, daemons))));
+    for (const server of topology.servers) {
+        const leaf = certificates.leaves[server.role === "load-balancer" ? "frontend" : server.key];
+        if (leaf) passwords[parameters.tlsKey(server.key)] = leaf.keyPem;
+    }
 
-    return { plan, facts, runDir, certificates, roots, files, daemons, passwords, lb, apps, primary, replica, routerRuleset, timings };
+    const files: Record<string, ServerFiles> = Object.fromEntries(topology.servers.map((s) => [s.key, buildServerFiles(s, facts)]));
+    const userData: Record<string, string> = Object.fromEntries(topology.servers.map((s) => [s.key, renderCloudInit(files[s.key])]));
+
+    const standIns = await phase("stand-ins (SSM endpoint with IAM, Datadog installer)", () =>
+        startStandIns({ plan, parameters: passwords, aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
+    );
+    state.standIns.push(standIns.aws, standIns.datadog);
+
+    const roots: Record<string, ServerRoot> = {};
+    await phase("server root filesystems (overlay on the image + NoCloud seed)", async () => {
+        for (const server of topology.servers) {
+            const principal = standIns.aws.principalOf(server.key);
+            roots[server.key] = await buildServerRoot(runDir, serverNamespace(server.key), server, image.dir, {
+                userData: userData[server.key],
+                hosts: hosts([`${INTERNET.datadogInstaller} ${DATADOG_INSTALL_HOST}`]),
+                aptProxyUrl: `http://${INTERNET.debianMirror}:80`,
+                aws: { region: plan.region, endpointUrl: standIns.aws.url, accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
+                trustedCaPems: [standIns.datadog.caPem],
+            });
+            state.roots.push(roots[server.key]);
+        }
+    });
+
+    await phase("containers boot (systemd-nspawn, systemd as PID 1)", async () => {
+        await Promise.all(
+            topology.servers.map(async (server) => {
+                const container = new Container(roots[server.key]);
+                roots[server.key].container = container;
+                await container.start();
+            }),
+        );
+    });
+
+    const cloudInitSeconds: Record<string, number> = {};
+    await phase("cloud-init (the user data: packages, files, boot commands)", async () => {
+        await Promise.all(
+            topology.servers.map(async (server) => {
+                const root = roots[server.key];
+                const wait = await root.container!.run(["cloud-init", "status", "--wait"], { timeoutMs: CLOUD_INIT_TIMEOUT_MS });
+                cloudInitSeconds[server.key] = await cloudInitDuration(root);
+                log(`boot: cloud-init on ${server.key} finished (${wait.stdout.replace(/^\.+/, "").trim().split("\n").pop()}) after ${cloudInitSeconds[server.key].toFixed(0)} s`);
+            }),
+        );
+    });
+
+    // As a deploy would before calling the stack up: the load balancer has every backend in rotation.
+    await phase("load balancer: every backend UP", () =>
+        waitFor("HAProxy to mark every app server UP", 90000, async () => {
+            const statuses = await backendStatus({ lb: roots[topology.loadBalancer.key] });
+            return topology.appServers.every((s) => statuses[s.key] === "UP") ? true : undefined;
+        }, 500),
+    );
+
+    const rootOf = (s: ServerPlan | undefined) => (s ? roots[s.key] : undefined);
+    return {
+        plan,
+        facts,
+        runDir,
+        certificates,
+        roots,
+        files,
+        passwords,
+        aws: standIns.aws,
+        datadog: standIns.datadog,
+        lb: roots[topology.loadBalancer.key],
+        apps: topology.appServers.map((s) => roots[s.key]),
+        primary: rootOf(primaryDatabase(topology)),
+        replica: rootOf(replicaDatabase(topology)),
+        routerRuleset,
+        timings,
+        cloudInitSeconds,
+    };
 }
 
-/** Stops every daemon, deletes the namespaces, the run's files and host changes. Never throws. */
+/** cloud-init's own account of its run: init-local's start to modules-final's finish (status.json). */
+export async function cloudInitDuration(root: ServerRoot): Promise<number> {
+    // /run/cloud-init/status.json links here; /run is the container's own tmpfs.
+    const file = path.join(root.fs, "var/lib/cloud/data/status.json");
+    if (!fs.existsSync(file)) return NaN;
+    const status = JSON.parse(fs.readFileSync(file, "utf8")) as { v1: Record<string, { start?: number | null; finished?: number | null } | unknown> };
+    const stage = (name: string) => status.v1[name] as { start?: number | null; finished?: number | null } | undefined;
+    const start = stage("init-local")?.start ?? stage("init")?.start;
+    const end = stage("modules-final")?.finished;
+    return typeof start === "number" && typeof end === "number" ? end - start : NaN;
+}
+
+/**
+ * Tears everything down, whatever state the boot reached: containers (escalating), their
+ * overlays, the stand-ins, the apt proxy, the namespaces and the run directory; also what a
+ * crashed earlier run left. Never throws; returns what it could not clean.
+ */
 export async function teardown(state: TeardownState): Promise<string[]> {
     const problems: string[] = [];
-    try {
-        await state.daemons.stopAll();
-    } catch (error) {
-        problems.push(`stopping daemons: ${String(error)}`);
+    const attempt = async (what: string, body: () => Promise<unknown>) => {
+        try {
+            await body();
+        } catch (error) {
+            problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+    };
+    await Promise.all(
+        state.roots.map((root) =>
+            attempt(`stopping ${root.server.key}`, async () => {
+                if (root.container) state.stopped[root.server.key] = await root.container.stop();
+            }),
+        ),
+    );
+    for (const standIn of state.standIns) await attempt("stopping a stand-in", () => standIn.stop());
+    if (state.aptProxy) await attempt("stopping apt-cacher-ng", () => state.aptProxy!.stop());
+    // Kills whatever still runs in a rehearsal namespace (also a crashed run's containers).
+    await attempt("deleting namespaces", async () => problems.push(...(await destroyNetwork())));
+    for (const root of state.roots) problems.push(...(await unmountServerRoot(root)));
+    for (const mountPoint of rehearsalMounts(RUN_DIR_PREFIX)) {
+        const out = await run(["umount", "-l", mountPoint]);
+        if (out.code !== 0) problems.push(`umount ${mountPoint}: ${out.stderr.trim()}`);
     }
-    try {
-        problems.push(...(await destroyNetwork()));
-    } catch (error) {
-        problems.push(`deleting namespaces: ${String(error)}`);
+    const stillMounted = rehearsalMounts(RUN_DIR_PREFIX);
+    if (stillMounted.length) {
+        problems.push(`still mounted, run directories kept: ${stillMounted.join(", ")}`);
+    } else {
+        for (const entry of fs.readdirSync(os.tmpdir()).filter((e) => RUN_DIR_NAME.test(e))) {
+            // --one-file-system: never follow into a mount that appeared meanwhile (the image below an overlay).
+            const out = await run(["rm", "-rf", "--one-file-system", path.join(os.tmpdir(), entry)], { timeoutMs: 120000 });
+            if (out.code !== 0) problems.push(`rm ${entry}: ${out.stderr.trim()}`);
+        }
     }
-    if (state.runDir) fs.rmSync(state.runDir, { recursive: true, force: true });
-    if (state.host) problems.push(...(await restoreHost(state.host)));
     return problems;
 }

@@ -29,7 +29,9 @@ set -eu
 umask 077
 
 fetch() {
-    mkdir -p "$(dirname "$2")"
+    # Directories are traversable (0755) so each service user can reach its own file; the
+    # files themselves are private (umask 077 for the temporary file, then owner and mode).
+    (umask 022 && mkdir -p "$(dirname "$2")")
     tmp="$(mktemp "$2.XXXXXX")"
     # Retry: the instance profile can take a few seconds to be usable after boot.
     for attempt in 1 2 3 4 5 6; do

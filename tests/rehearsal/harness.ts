@@ -23,20 +23,23 @@ export async function requireRehearsal(context: Mocha.Context): Promise<void> {
     if (process.env.WEBSTACK_SKIP_REHEARSAL === "1") {
         context.skip();
     }
-    const missing = await missingPrerequisites();
+    const missing = missingPrerequisites();
     if (missing.length > 0) {
         throw new Error(`the rehearsal cannot run on this machine (set WEBSTACK_SKIP_REHEARSAL=1 to skip it explicitly):\n${missing.map((m) => `  - ${m}`).join("\n")}`);
     }
 }
 
 /** Runs `rehearsal/cli.ts` in its own process (the program's Pulumi mocks run once per process), bounded. */
-export function runRehearsal(args: string[], timeoutMs: number): Promise<RehearsalRun> {
+export function runRehearsal(args: string[], timeoutMs: number, onOutput?: (chunk: string, child: import("child_process").ChildProcess) => void): Promise<RehearsalRun> {
     const jsonFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-report-")), "report.json");
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "rehearsal/cli.ts", ...args, "--json", jsonFile], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
         let output = "";
         child.stdout.on("data", (d: Buffer) => (output += d.toString()));
-        child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+        child.stderr.on("data", (d: Buffer) => {
+            output += d.toString();
+            onOutput?.(d.toString(), child);
+        });
         // SIGTERM lets the rehearsal tear itself down; SIGKILL only if that hangs too.
         const term = setTimeout(() => child.kill("SIGTERM"), timeoutMs);
         const kill = setTimeout(() => child.kill("SIGKILL"), timeoutMs + 30000);
@@ -54,21 +57,28 @@ export function runRehearsal(args: string[], timeoutMs: number): Promise<Rehears
     });
 }
 
-/** What a rehearsal might leave behind: namespaces, /etc/netns entries, run dirs, the lock, processes in its mounts. */
+/**
+ * What a rehearsal might leave behind: namespaces, /etc/netns entries, the uplink, run
+ * directories and their overlay mounts, the lock, nspawn or apt-cacher-ng processes.
+ */
 export function leftovers(): string[] {
     const found: string[] = [];
     const { execFileSync } = require("child_process") as typeof import("child_process");
     const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("wsr-"));
     found.push(...namespaces.map((ns) => `network namespace ${ns}`));
     if (fs.existsSync("/etc/netns")) found.push(...fs.readdirSync("/etc/netns").filter((e) => e.startsWith("wsr-")).map((e) => `/etc/netns/${e}`));
-    found.push(...fs.readdirSync(os.tmpdir()).filter((e) => e.startsWith("wsr-")).map((e) => path.join(os.tmpdir(), e)));
+    if (fs.existsSync("/sys/class/net/wsr-uplink")) found.push("link wsr-uplink");
+    found.push(...fs.readdirSync(os.tmpdir()).filter((e) => /^wsr-run-/.test(e)).map((e) => path.join(os.tmpdir(), e)));
     if (fs.existsSync("/run/webstack-rehearsal.lock")) found.push("/run/webstack-rehearsal.lock");
-    for (const dir of ["/etc/webstack", "/opt/webstack"]) if (fs.existsSync(dir) && fs.readdirSync(dir).length === 0) found.push(`empty mount point ${dir}`);
+    const runDirs = `${os.tmpdir()}/wsr-run-`;
+    for (const line of fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {
+        const mountPoint = line.split(" ")[4];
+        if (mountPoint?.startsWith(runDirs)) found.push(`mount ${mountPoint}`);
+    }
     for (const pid of fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p))) {
         try {
-            if (fs.readFileSync(`/proc/${pid}/mountinfo`, "utf8").includes(`${os.tmpdir()}/wsr-`)) {
-                found.push(`process ${pid} (${fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim()}) still has a rehearsal mount`);
-            }
+            const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trim();
+            if (cmdline.includes(runDirs)) found.push(`process ${pid} (${cmdline.slice(0, 200)})`);
         } catch {
             // process exited while scanning
         }

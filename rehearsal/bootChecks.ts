@@ -1,0 +1,83 @@
+import * as fs from "fs";
+import * as path from "path";
+import { ServerFiles } from "../components/servers/serverFiles";
+import { CheckResult, verdict } from "./report";
+import { BootedStack } from "./stack";
+import { systemctl } from "./units";
+
+/** What `cloud-init status --format json` says (the fields the check reads). */
+interface CloudInitStatus {
+    status?: string;
+    errors?: string[];
+    recoverable_errors?: Record<string, string[]>;
+}
+
+/** cloud-init finished on every server with no error; its duration per server. */
+export async function checkCloudInit(stack: BootedStack): Promise<CheckResult> {
+    const lines: string[] = [];
+    let ok = true;
+    for (const root of Object.values(stack.roots)) {
+        const out = await root.container!.run(["cloud-init", "status", "--format", "json"], { timeoutMs: 30000 });
+        let status: CloudInitStatus = {};
+        try {
+            status = JSON.parse(out.stdout) as CloudInitStatus;
+        } catch {
+            status = { status: `unreadable (${out.stderr.trim() || out.stdout.trim()})` };
+        }
+        const errors = status.errors ?? [];
+        const warnings = Object.values(status.recoverable_errors ?? {}).flat();
+        const good = status.status === "done" && errors.length === 0;
+        ok &&= good;
+        const seconds = stack.cloudInitSeconds[root.server.key];
+        lines.push(
+            `${root.server.key} ${status.status} in ${Number.isFinite(seconds) ? seconds.toFixed(0) : "?"} s` +
+                (errors.length ? ` ERRORS: ${errors.join(" | ").slice(0, 400)}` : "") +
+                (warnings.length ? ` (${warnings.length} warning${warnings.length > 1 ? "s" : ""}: ${warnings.join(" | ").slice(0, 200)})` : ""),
+        );
+    }
+    return verdict("boot.cloud-init", ok, lines.join("; "));
+}
+
+/** The units a server's boot commands enable or (re)start: `systemctl enable [--now] X`, `systemctl restart X`. */
+export function enabledUnits(files: ServerFiles): string[] {
+    const units = new Set<string>();
+    for (const command of files.commands) {
+        if (!Array.isArray(command) || command[0] !== "systemctl") continue;
+        const verb = command[1];
+        if (verb !== "enable" && verb !== "restart" && verb !== "start") continue;
+        for (const arg of command.slice(2).filter((a) => !a.startsWith("-"))) units.add(arg.includes(".") ? arg : `${arg}.service`);
+    }
+    return [...units];
+}
+
+/** No failed unit anywhere, and every unit the program enables is active. */
+export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
+    const lines: string[] = [];
+    let ok = true;
+    for (const root of Object.values(stack.roots)) {
+        const state = (await systemctl(root, ["is-system-running", "--wait"], 120000)).stdout.trim();
+        const failed = (await systemctl(root, ["list-units", "--failed", "--no-legend", "--plain"])).stdout.trim();
+        const units = enabledUnits(stack.files[root.server.key]);
+        const active = (await systemctl(root, ["is-active", ...units])).stdout.trim().split("\n");
+        const inactive = units.map((unit, i) => ({ unit, state: active[i] ?? "?" })).filter((u) => u.state !== "active").map((u) => `${u.unit}=${u.state}`);
+        const good = failed === "" && inactive.length === 0 && state === "running";
+        ok &&= good;
+        lines.push(
+            `${root.server.key} ${state}: ${units.length} enabled unit${units.length === 1 ? "" : "s"} active` +
+                (inactive.length ? `, NOT ACTIVE ${inactive.join(" ")}` : ` (${units.join(", ")})`) +
+                (failed ? `, FAILED ${failed.split("\n").map((l) => l.split(/\s+/)[0]).join(" ")}` : ""),
+        );
+    }
+    return verdict("boot.units", ok, lines.join("; "));
+}
+
+/** PRETTY_NAME from /etc/os-release inside each container; one value when they all agree. */
+export function osPrettyName(stack: BootedStack): string {
+    const names = new Set(
+        Object.values(stack.roots).map((root) => {
+            const text = fs.readFileSync(path.join(root.fs, "etc/os-release"), "utf8");
+            return /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(text)?.[1] ?? "unknown";
+        }),
+    );
+    return [...names].join(" / ");
+}

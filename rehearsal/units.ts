@@ -1,0 +1,35 @@
+import { APP_UNIT_NAME } from "../components/appserver/renderApp";
+import { MARIADB_SERVICE } from "../components/database/renderMysqlConfig";
+import { must, run, RunResult, waitFor } from "./exec";
+import { ServerRoot } from "./roots";
+
+/** The systemd units the program's boot commands enable, by what they run. */
+export const UNITS = {
+    haproxy: "haproxy.service",
+    nginx: "nginx.service",
+    app: APP_UNIT_NAME,
+    database: `${MARIADB_SERVICE}.service`,
+    nftables: "nftables.service",
+} as const;
+
+/** argv that runs a command inside the server's container (every namespace of its PID 1). */
+export function inServer(root: ServerRoot, argv: string[]): string[] {
+    if (!root.container) throw new Error(`${root.server.key} is not booted`);
+    return root.container.exec(argv);
+}
+
+export function systemctl(root: ServerRoot, args: string[], timeoutMs = 60000): Promise<RunResult> {
+    return run(inServer(root, ["systemctl", ...args]), { timeoutMs });
+}
+
+export async function mustSystemctl(root: ServerRoot, args: string[], timeoutMs = 60000): Promise<string> {
+    return must(inServer(root, ["systemctl", ...args]), { timeoutMs });
+}
+
+/** Waits until something accepts TCP connections on host:port inside the server's namespace. */
+export async function waitForPort(root: ServerRoot, host: string, port: number, what: string, timeoutMs = 30000): Promise<void> {
+    await waitFor(`${what} on ${root.server.key} ${host}:${port}`, timeoutMs, async () => {
+        const probe = await run(["ip", "netns", "exec", root.ns, "timeout", "2", "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: 3000 });
+        return probe.code === 0 ? true : undefined;
+    });
+}
