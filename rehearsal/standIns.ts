@@ -1,11 +1,10 @@
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as http from "http";
 import * as https from "https";
 import * as path from "path";
-import { evaluateRequest } from "../policy-pack/lib/iam/evaluate";
 import { must } from "./exec";
-import { Instance, RehearsalPlan } from "./plan";
+import { startAwsStandIn } from "./standins/awsEndpoint";
+import { RehearsalPlan } from "./plan";
 
 /**
  * The stand-ins the boot reaches on "the internet" (see namespaces.ts INTERNET): an SSM
@@ -69,52 +68,47 @@ const accessKeyOf = (serverKey: string) => `AKIAREHEARSAL${crypto.createHash("sh
  * policies the program attaches to that role (plus AWS managed ones). The SigV4 signature is
  * not verified: the key identifies the caller.
  */
+/**
+ * The SSM endpoint: standins/awsEndpoint.ts (SigV4 checked with each server's own secret,
+ * every request authorized against the server's instance role as IAM evaluates it), with the
+ * program's parameter values and one stand-in access key per server.
+ */
 async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
-    const principals = new Map<string, { server: string; accessKeyId: string; secretAccessKey: string; instance: Instance }>();
-    for (const instance of options.plan.instances) {
-        const accessKeyId = accessKeyOf(instance.key);
-        principals.set(accessKeyId, { server: instance.key, accessKeyId, secretAccessKey: crypto.randomBytes(20).toString("base64"), instance });
-    }
     const { region, accountId } = options.plan;
-    const requests: AwsRequest[] = [];
-    const server = http.createServer((req, res) => {
-        let body = "";
-        req.on("data", (d: Buffer) => (body += d.toString()));
-        req.on("end", () => {
-            const action = String(req.headers["x-amz-target"] ?? "").replace(/^AmazonSSM\./, "");
-            const keyId = /Credential=([A-Z0-9]+)\//.exec(String(req.headers.authorization ?? ""))?.[1] ?? "";
-            const principal = principals.get(keyId);
-            const reply = (status: number, document: unknown, error?: string, parameter?: string) => {
-                requests.push({ server: principal?.server ?? `unknown key ${keyId}`, action, parameter, status, error });
-                res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
-                res.end(JSON.stringify(document));
-            };
-            if (!principal) return reply(400, { __type: "UnrecognizedClientException", message: "The security token included in the request is invalid." }, "UnrecognizedClientException");
-            if (action !== "GetParameter") return reply(400, { __type: "InvalidAction", message: `${action} is not served by the rehearsal` }, "InvalidAction");
-            const name = String((JSON.parse(body || "{}") as { Name?: string }).Name ?? "");
-            // The instance role decides, as IAM would, before existence is even looked at.
-            const arn = `arn:aws:ssm:${region}:${accountId}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
-            const decision = evaluateRequest(principal.instance.role.policies, "ssm:GetParameter", arn);
-            if (decision.decision !== "allow") {
-                const why = decision.decision === "explicit-deny" ? "with an explicit deny in an identity-based policy" : "because no identity-based policy allows the ssm:GetParameter action";
-                const message = `User: arn:aws:sts::${accountId}:assumed-role/${principal.instance.role.name || "none"}/i-rehearsal-${principal.server} is not authorized to perform: ssm:GetParameter on resource: ${arn} ${why}`;
-                return reply(400, { __type: "AccessDeniedException", message }, "AccessDeniedException", name);
-            }
-            const value = options.parameters[name];
-            if (value === undefined) return reply(400, { __type: "ParameterNotFound", message: "" }, "ParameterNotFound", name);
-            return reply(200, { Parameter: { Name: name, Type: "SecureString", Value: value, Version: 1, ARN: arn } }, undefined, name);
-        });
+    const principals = options.plan.instances.map((instance) => ({
+        server: instance.key,
+        accessKeyId: accessKeyOf(instance.key),
+        secretAccessKey: crypto.randomBytes(20).toString("hex"),
+        roleName: instance.role.name || "none",
+        instanceName: `i-rehearsal-${instance.key}`,
+        policies: instance.role.policies,
+    }));
+    const serverOf = new Map(principals.map((p) => [p.accessKeyId, p.server]));
+    const standIn = await startAwsStandIn({
+        host: options.aws.host,
+        port: options.aws.port,
+        region,
+        accountId,
+        parameters: Object.entries(options.parameters).map(([name, value]) => ({ name, value, type: "SecureString" })),
+        principals,
     });
-    await new Promise<void>((resolve, reject) => server.once("error", reject).listen(options.aws.port, options.aws.host, resolve));
     return {
-        url: `http://${options.aws.host}:${options.aws.port}`,
-        requests,
+        url: standIn.url,
+        get requests(): AwsRequest[] {
+            return standIn.requests.map((r) => ({
+                server: serverOf.get(r.accessKeyId) ?? `unknown key ${r.accessKeyId}`,
+                action: r.action.replace(/^(ssm:|AmazonSSM\.)/, ""),
+                parameter: r.resource ? r.resource.replace(/^arn:aws:ssm:[^:]*:\d*:parameter/, "") : undefined,
+                status: r.status ?? 0,
+                error: r.error,
+            }));
+        },
         principalOf: (serverKey) => {
-            const p = [...principals.values()].find((x) => x.server === serverKey);
+            const p = principals.find((x) => x.server === serverKey);
             if (!p) throw new Error(`no stand-in principal for ${serverKey}`);
             return p;
         },
-        stop: () => new Promise((resolve) => server.close(() => resolve())),
+        stop: standIn.stop,
     };
 }
 

@@ -48,6 +48,9 @@ export interface AwsRequestRecord {
     decision: "allow" | "deny" | "error";
     /** The statement that allowed or denied, or the error code. */
     detail?: string;
+    /** The HTTP status the caller got, and AWS's error code if it was an error. */
+    status?: number;
+    error?: string;
 }
 
 export interface AwsStandIn {
@@ -126,6 +129,7 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         req.on("end", () => {
             let status: number;
             let payload: unknown;
+            const recordedBefore = requests.length;
             try {
                 ({ status, payload } = handle(req, Buffer.concat(chunks)));
             } catch (error) {
@@ -135,6 +139,12 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
                 if (!(error instanceof AwsError) || aws.code !== "AccessDeniedException") {
                     requests.push({ time: new Date().toISOString(), accessKeyId: credentialOf(req)?.accessKeyId ?? "", action: String(req.headers["x-amz-target"] ?? ""), resource: "", decision: "error", detail: aws.code });
                 }
+            }
+            // The record this request produced (authorization) learns how it ended.
+            const record = requests.length > recordedBefore ? requests[requests.length - 1] : undefined;
+            if (record) {
+                record.status = status;
+                record.error = status === 200 ? undefined : (payload as { __type?: string }).__type;
             }
             const text = JSON.stringify(payload);
             res.writeHead(status, { "Content-Type": "application/x-amz-json-1.1", "Content-Length": Buffer.byteLength(text), "x-amzn-RequestId": crypto.randomUUID() });
