@@ -1,4 +1,5 @@
 import { NamedPolicy, PolicyDocument } from "./evaluate";
+import { ofType } from "../resourceIndex";
 import { managedPolicy } from "./managedPolicies";
 
 /** A resource as a stack policy sees it (type token, logical name, resolved inputs). */
@@ -31,17 +32,8 @@ const INSTANCE_TYPES: Record<string, (props: Record<string, any>) => unknown> = 
  * whose value is unknown (a preview of a not-yet-created role) is not followed.
  */
 export function instanceRoles(resources: readonly IamResource[]): InstanceRole[] {
-    // Indexed once: filtering the whole stack per instance made large stacks quadratic.
-    const index = new Map<string, IamResource[]>();
-    for (const r of resources) {
-        const list = index.get(r.type);
-        if (list) {
-            list.push(r);
-        } else {
-            index.set(r.type, [r]);
-        }
-    }
-    const byType = (type: string) => index.get(type) ?? [];
+    // Indexed once (lib/resourceIndex): filtering the whole stack per instance made large stacks quadratic.
+    const byType = (type: string) => ofType(resources, type);
     const profiles = byType("aws:iam/instanceProfile:InstanceProfile");
     const customerPolicies = byType("aws:iam/policy:Policy");
     const result: InstanceRole[] = [];
