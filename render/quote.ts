@@ -12,11 +12,6 @@ export function shellQuote(value: string): string {
     return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** A command line of shell-quoted words. */
-export function shellCommand(words: readonly string[]): string {
-    return words.map(shellQuote).join(" ");
-}
-
 /**
  * A MySQL/MariaDB string literal. Backslash and quote are escaped for the default
  * sql_mode (backslash escapes on); newline and other controls are escaped too, so the

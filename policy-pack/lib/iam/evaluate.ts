@@ -80,24 +80,26 @@ export function describeStatement(ref: StatementRef): string {
 }
 
 function matchesAction(statement: PolicyStatement, action: string): boolean {
-    if (statement.Action !== undefined) {
-        return asArray(statement.Action).some((pattern) => wildcardMatch(pattern, action, true));
+    return matchesElement(statement.Action, statement.NotAction, action, true);
+}
+
+function matchesResource(statement: PolicyStatement, resource: string): boolean {
+    return matchesElement(statement.Resource, statement.NotResource, resource, false);
+}
+
+/** An element and its Not* complement: the listed patterns match, or everything but them does. */
+function matchesElement(listed: string | string[] | undefined, excluded: string | string[] | undefined, value: string, ignoreCase: boolean): boolean {
+    if (listed !== undefined) {
+        return asArray(listed).some((pattern) => wildcardMatch(pattern, value, ignoreCase));
     }
-    if (statement.NotAction !== undefined) {
-        return !asArray(statement.NotAction).some((pattern) => wildcardMatch(pattern, action, true));
+    if (excluded !== undefined) {
+        return !asArray(excluded).some((pattern) => wildcardMatch(pattern, value, ignoreCase));
     }
     return false;
 }
 
-function matchesResource(statement: PolicyStatement, resource: string): boolean {
-    if (statement.Resource !== undefined) {
-        return asArray(statement.Resource).some((pattern) => wildcardMatch(pattern, resource, false));
-    }
-    if (statement.NotResource !== undefined) {
-        return !asArray(statement.NotResource).some((pattern) => wildcardMatch(pattern, resource, false));
-    }
-    return false;
-}
+/** Patterns recur across roles and requests (managed policies, Resource "*"): compile each once. */
+const compiledPatterns = new Map<string, RegExp>();
 
 /**
  * IAM's wildcards: `*` any run of characters (also across `:` and `/`), `?` one character.
@@ -107,7 +109,12 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase: boolea
     if (typeof pattern !== "string") {
         return false;
     }
-    const regex = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "is" : "s");
+    const key = `${ignoreCase ? "i" : "s"}:${pattern}`;
+    let regex = compiledPatterns.get(key);
+    if (regex === undefined) {
+        regex = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "is" : "s");
+        compiledPatterns.set(key, regex);
+    }
     return regex.test(value);
 }
 
