@@ -35,6 +35,13 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                     const n = parseInt(id.slice(0, 2), 16) % 250 + 2;
                     return { id: `eipalloc-${id}`, state: { ...state, publicIp: `203.0.113.${n}`, publicDns: `ec2-203-0-113-${n}.compute-1.amazonaws.com` } };
                 }
+                case "aws:s3/bucket:Bucket": {
+                    // Pulumi auto-names a bucket <resource name>-<7 random lowercase characters>.
+                    const bucket = String(args.inputs.bucket ?? `${args.name}-${id.slice(0, 7)}`);
+                    return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
+                }
+                case "aws:s3/bucketObjectv2:BucketObjectv2":
+                    return { id: String(args.inputs.key), state: { ...state, versionId: stableId(`${args.name}/${String(args.inputs.content ?? "")}`, 32), etag: stableId(String(args.inputs.content ?? ""), 32) } };
                 case "aws:route53/zone:Zone":
                     return { id: `Z${id.toUpperCase()}`, state: { ...state, zoneId: `Z${id.toUpperCase()}` } };
                 case "aws:ssm/parameter:Parameter":

@@ -30,6 +30,8 @@ const AWS = "hashicorp/terraform-provider-aws";
 const TLS = "hashicorp/terraform-provider-tls @ d72d90e1b47b7cb5ce6863f528af3154963d61b7 (v4.2.1+23)";
 const RANDOM = "hashicorp/terraform-provider-random @ ad788e233bb42be5ecad3ba8f43de0d9d9dc7185 (v3.9.0+4)";
 const DATADOG = "DataDog/terraform-provider-datadog @ 701d55bc44f349de6074a6f770c26fcbfb4ce8b1 (v4.19.0+1)";
+// The configuration bucket and its objects (components/servers/configBucket.ts, server.ts).
+const S3_SUBRESOURCE = `${AWS} internal/service/s3/bucket_*.go: each bucket sub-resource is keyed by its bucket (and expected owner), which are ForceNew; not read file by file here (NOT VERIFIED per file)`;
 
 export const REPLACE_TRIGGERS: Record<string, ReplaceTriggers> = {
     "aws:ec2/instance:Instance": {
@@ -198,6 +200,21 @@ export const REPLACE_TRIGGERS: Record<string, ReplaceTriggers> = {
         inputs: ["availabilityZone", "encrypted", "kmsKeyId", "multiAttachEnabled", "outpostArn", "snapshotId"],
         source: `${AWS} internal/service/ec2/ebs_volume.go @ 0073593e7d6993ba482409f4dc35438daaa79bb3 (size, type, iops, throughput are in-place)`,
     },
+    "aws:s3/bucket:Bucket": {
+        inputs: ["bucket", "bucketPrefix", "bucketNamespace", "objectLockEnabled", "region"],
+        source: `${AWS} internal/service/s3/bucket.go (bucket, bucket_prefix, object_lock_enabled ForceNew; bucket_namespace and region as every v6 resource's identity; NOT VERIFIED at a pinned commit)`,
+    },
+    "aws:s3/bucketObjectv2:BucketObjectv2": {
+        // content changes upload a new version in place (resourceObjectUpdate → upload): a bundle change is an update.
+        inputs: ["bucket", "key"],
+        source: `${AWS} @ 01c08000ddb14181b5bd19201d8fca311dc570e4 internal/service/s3/bucket_object.go read (bucket, key ForceNew; content/source re-uploaded on update); aws_s3_object (object.go) has the same two ForceNew keys (NOT VERIFIED)`,
+    },
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": { inputs: ["bucket"], source: S3_SUBRESOURCE },
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": { inputs: ["bucket"], source: S3_SUBRESOURCE },
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": { inputs: ["bucket", "expectedBucketOwner"], source: S3_SUBRESOURCE },
+    "aws:s3/bucketVersioning:BucketVersioning": { inputs: ["bucket", "expectedBucketOwner"], source: S3_SUBRESOURCE },
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": { inputs: ["bucket", "expectedBucketOwner"], source: S3_SUBRESOURCE },
+    "aws:s3/bucketPolicy:BucketPolicy": { inputs: ["bucket"], source: S3_SUBRESOURCE },
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": {
         inputs: ["policyArn", "role"],
         source: `${AWS} internal/service/iam/role_policy_attachment.go @ 04c79849dbe7fbe76c3054b364357bcdaade9ac5 (no Update: every input is ForceNew)`,

@@ -38,13 +38,13 @@ export async function checkCloudInit(stack: BootedStack): Promise<CheckResult> {
     return verdict("boot.cloud-init", ok, lines.join("; "));
 }
 
-/** The units a server's boot commands enable or (re)start: `systemctl enable [--now] X`, `systemctl restart X`. */
+/** The units a server's boot commands start: `systemctl enable --now X`, `systemctl [re]start X` (a bare `enable` is for the next boot). */
 export function enabledUnits(files: ServerFiles): string[] {
     const units = new Set<string>();
     for (const command of files.commands) {
         if (!Array.isArray(command) || command[0] !== "systemctl") continue;
         const verb = command[1];
-        if (verb !== "enable" && verb !== "restart" && verb !== "start") continue;
+        if (verb !== "restart" && verb !== "start" && !(verb === "enable" && command.includes("--now"))) continue;
         for (const arg of command.slice(2).filter((a) => !a.startsWith("-"))) units.add(arg.includes(".") ? arg : `${arg}.service`);
     }
     return [...units];

@@ -33,6 +33,8 @@ export interface GroupRule {
 /** An EC2 instance of the program: its private address, security groups and instance role. */
 export interface Instance {
     key: string;
+    /** The instance's user data exactly as the program renders it (the boot script). */
+    userData: string;
     privateIp: string;
     groupIds: string[];
     /** The instance role's name and every policy AWS evaluates for it (the program's IAM resources + AWS managed policies). */
@@ -117,8 +119,12 @@ function instancesOf(resources: RecordedResource[], topology: Topology): Instanc
             throw new Error(`the program registers no instance with private IP ${server.privateIp} (server ${server.key})`);
         }
         const role = roles.find((r) => r.instance === instance.name);
+        if (typeof instance.inputs.userData !== "string") {
+            throw new Error(`the program's instance ${instance.name} has no user data text`);
+        }
         return {
             key: server.key,
+            userData: instance.inputs.userData,
             privateIp: server.privateIp,
             groupIds: (instance.inputs.vpcSecurityGroupIds as string[] | undefined) ?? [],
             // No instance profile: the instance has no credentials, every AWS call is denied.

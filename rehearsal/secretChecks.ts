@@ -7,9 +7,10 @@ export function parametersOf(stack: BootedStack, serverKey: string): string[] {
 }
 
 /**
- * Each server got exactly its own secrets from the SSM stand-in (which enforces the
- * program's instance-role policies), and asking, from inside the server with its own
- * credentials, for a parameter only another server reads is denied as AWS would deny it.
+ * Each server got exactly its own secrets from the SSM stand-in and its own bundle from the
+ * S3 stand-in (both enforce the program's instance-role policies), and asking, from inside
+ * the server with its own credentials, for a parameter only another server reads, or for
+ * another server's bundle, is denied as AWS would deny it.
  */
 export async function checkLeastPrivilege(stack: BootedStack): Promise<CheckResult> {
     const lines: string[] = [];
@@ -30,8 +31,22 @@ export async function checkLeastPrivilege(stack: BootedStack): Promise<CheckResu
             denied = out.code !== 0 && /AccessDenied/.test(out.stderr);
             denial = `${foreign} → ${out.code === 0 ? "SERVED" : (/\((\w+)\)/.exec(out.stderr)?.[1] ?? out.stderr.trim().slice(0, 120))}`;
         }
-        ok &&= exact && denied;
-        lines.push(`${key}: served ${served.length}/${own.length} own${exact ? "" : ` (served ${served.join(",")} vs reads ${own.join(",")})`}, asked ${denial}`);
+        const bundle = stack.bundles[key];
+        const ownBundle = stack.aws.requests.some((r) => r.server === key && r.action === "s3:GetObject" && r.status === 200 && r.parameter === `arn:aws:s3:::${bundle.bucket}/${bundle.key}`);
+        const other = Object.keys(stack.bundles).find((k) => k !== key);
+        let bundleDenial = "no other bundle";
+        let bundleDenied = true;
+        if (other) {
+            const theirs = stack.bundles[other];
+            const out = await root.container!.run(["aws", "s3api", "get-object", "--bucket", theirs.bucket, "--key", theirs.key, "/dev/null"], { timeoutMs: 60000 });
+            bundleDenied = out.code !== 0 && /AccessDenied/.test(out.stderr);
+            bundleDenial = `${theirs.key} → ${out.code === 0 ? "SERVED" : (/\((\w+)\)/.exec(out.stderr)?.[1] ?? out.stderr.trim().slice(0, 120))}`;
+        }
+        ok &&= exact && denied && ownBundle && bundleDenied;
+        lines.push(
+            `${key}: served ${served.length}/${own.length} own${exact ? "" : ` (served ${served.join(",")} vs reads ${own.join(",")})`}, asked ${denial}; ` +
+                `bundle ${ownBundle ? "served" : "NOT SERVED"}, asked ${bundleDenial}`,
+        );
     }
     return verdict("secrets.least-privilege", ok, lines.join("; "));
 }

@@ -2,7 +2,9 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderCloudInit } from "../components/cloudinit/renderCloudInit";
+import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
+import { parseUserDataText } from "../policy-pack/lib/userData";
+import { BundleReference, bundleReferences } from "../policy-pack/lib/serverFiles";
 import { buildServerFiles, ServerFiles, StackFacts } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
 import { primaryDatabase, replicaDatabase, ServerPlan } from "../components/servers/topology";
@@ -27,6 +29,8 @@ export interface BootedStack {
     certificates: IssuedCertificates;
     roots: Record<string, ServerRoot>;
     files: Record<string, ServerFiles>;
+    /** Where each server's bundle lives, as its user data names it. */
+    bundles: Record<string, Required<BundleReference>>;
     /** Every SSM parameter's value, as the program stores it (by parameter name). */
     passwords: Record<string, string>;
     aws: AwsStandIn;
@@ -157,10 +161,17 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     }
 
     const files: Record<string, ServerFiles> = Object.fromEntries(topology.servers.map((s) => [s.key, buildServerFiles(s, facts)]));
-    const userData: Record<string, string> = Object.fromEntries(topology.servers.map((s) => [s.key, renderCloudInit(files[s.key])]));
+    // The user data is the program's own boot script, byte for byte; the bundle it names is
+    // rendered from the same functions with the rehearsal's real certificates.
+    const userData: Record<string, string> = Object.fromEntries(plan.instances.map((i) => [i.key, i.userData]));
+    const bundles = Object.fromEntries(topology.servers.map((s) => [s.key, bundleOf(s.key, userData[s.key])]));
 
     const standIns = await phase("stand-ins (SSM endpoint with IAM, Datadog installer)", () =>
-        startStandIns({ plan, parameters: passwords, aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
+        startStandIns({
+            plan,
+            parameters: passwords,
+            objects: topology.servers.map((s) => ({ ...bundles[s.key], body: renderServerBundle(files[s.key]) })),
+            aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
     );
     state.standIns.push(standIns.aws, standIns.datadog);
 
@@ -217,6 +228,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
         certificates,
         roots,
         files,
+        bundles,
         passwords,
         aws: standIns.aws,
         datadog: standIns.datadog,
@@ -228,6 +240,15 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
         timings,
         cloudInitSeconds,
     };
+}
+
+/** The one S3 object a server's boot script fetches, read from its user data with the policy pack's reader. */
+function bundleOf(serverKey: string, userData: string): Required<BundleReference> {
+    const refs = bundleReferences(parseUserDataText(userData));
+    if (refs.length !== 1 || !refs[0].bucket) {
+        throw new Error(`the user data of ${serverKey} names ${refs.length} bundles (${JSON.stringify(refs)}); the boot script fetches exactly one`);
+    }
+    return { bucket: refs[0].bucket, key: refs[0].key };
 }
 
 /** cloud-init's own account of its run: init-local's start to modules-final's finish (status.json). */

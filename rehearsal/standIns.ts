@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import { must } from "./exec";
-import { startAwsStandIn } from "./standins/awsEndpoint";
+import { StandInObject, startAwsStandIn } from "./standins/awsEndpoint";
 import { RehearsalPlan } from "./plan";
 
 /**
@@ -25,6 +25,8 @@ export interface AwsStandIn {
     url: string;
     requests: AwsRequest[];
     principalOf(serverKey: string): { accessKeyId: string; secretAccessKey: string };
+    putObject(object: StandInObject): string;
+    putParameter(name: string, value: string): number;
     stop(): Promise<void>;
 }
 
@@ -44,6 +46,8 @@ export interface DatadogStandIn {
 export interface StandInOptions {
     plan: RehearsalPlan;
     parameters: Record<string, string>;
+    /** The configuration bundles, as the program stores them in S3. */
+    objects: StandInObject[];
     aws: { host: string; port: number };
     datadog: { host: string; port: number };
     pki: string;
@@ -90,6 +94,7 @@ async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
         region,
         accountId,
         parameters: Object.entries(options.parameters).map(([name, value]) => ({ name, value, type: "SecureString" })),
+        objects: options.objects,
         principals,
     });
     return {
@@ -108,6 +113,8 @@ async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
             if (!p) throw new Error(`no stand-in principal for ${serverKey}`);
             return p;
         },
+        putObject: standIn.putObject,
+        putParameter: standIn.putParameter,
         stop: standIn.stop,
     };
 }

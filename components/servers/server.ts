@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { bundleKey, renderBootstrap } from "./renderBootstrap";
 
 /**
  * The official Debian 13 (trixie) AMI: published by the Debian cloud team's AWS account
@@ -30,8 +31,11 @@ export interface ServerArgs {
     /** Fixed private address (see hostAddress): peers' files name it before it exists. */
     readonly privateIp: string;
     readonly securityGroupIds: pulumi.Input<string>[];
-    /** cloud-init document from renderCloudInit; must not contain secrets. */
-    readonly userData: pulumi.Input<string>;
+    /** The server's configuration bundle (renderServerBundle); must not contain secrets. */
+    readonly bundle: pulumi.Input<string>;
+    /** Where bundles live (ConfigBucket). */
+    readonly configBucket: { name: pulumi.Input<string>; arn: pulumi.Input<string> };
+    readonly region: pulumi.Input<string>;
     /** ARNs of the SSM parameters this server may read at boot, and nothing else. */
     readonly secretParameterArns: pulumi.Input<pulumi.Input<string>[]>;
     /** ARNs of Secrets Manager secrets this server may read (the RDS master secret, for the first app server). */
@@ -46,14 +50,24 @@ export interface ServerArgs {
 
 /**
  * One EC2 server: its own instance role (SSM Session Manager for administration, read
- * access to its own secrets only), IMDSv2 required, an encrypted root volume, a fixed
- * private address with a private DNS name, and an Elastic IP when it faces clients.
+ * access to its own secrets and its own configuration bundle only), IMDSv2 required, an
+ * encrypted root volume, a fixed private address with a private DNS name, and an Elastic IP
+ * when it faces clients.
+ *
+ * Its configuration is the S3 object `<name>-config`, applied on the host by webstack-apply;
+ * its user data is the boot script that fetches it, the same bytes whatever the configuration.
+ * So a configuration change updates the object and the server picks it up within minutes;
+ * only a new boot script, image or instance type replaces the server, deleting it first
+ * because its fixed private address cannot be held by two instances at once.
  */
 export class Server extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
     readonly privateIp: pulumi.Output<string>;
     readonly publicIp?: pulumi.Output<string>;
     readonly publicDns?: pulumi.Output<string>;
+    /** s3://<bucket>/<key> of the server's configuration bundle, and the version S3 gave its latest content. */
+    readonly configObject: pulumi.Output<string>;
+    readonly configVersionId: pulumi.Output<string>;
 
     constructor(name: string, args: ServerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("webstack:servers:Server", name, {}, opts);
@@ -74,16 +88,23 @@ export class Server extends pulumi.ComponentResource {
             { role: role.name, policy: JSON.stringify(SESSION_MANAGER_POLICY) },
             parent,
         );
-        new aws.iam.RolePolicy(
+        const key = bundleKey(name);
+        const bundle = new aws.s3.BucketObjectv2(
+            `${name}-config`,
+            { bucket: args.configBucket.name, key, content: args.bundle, contentType: "text/cloud-config; charset=utf-8", serverSideEncryption: "AES256" },
+            parent,
+        );
+        const secretsPolicy = new aws.iam.RolePolicy(
             `${name}-secrets`,
             {
                 role: role.name,
-                policy: pulumi.all([args.secretParameterArns, args.secretsManagerArns ?? []]).apply(([parameterArns, secretArns]) =>
+                policy: pulumi.all([args.secretParameterArns, args.secretsManagerArns ?? [], args.configBucket.arn]).apply(([parameterArns, secretArns, bucketArn]) =>
                     JSON.stringify({
                         Version: "2012-10-17",
                         Statement: [
                             { Effect: "Allow", Action: ["ssm:GetParameter"], Resource: parameterArns },
                             ...(secretArns.length > 0 ? [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secretArns }] : []),
+                            { Effect: "Allow", Action: ["s3:GetObject"], Resource: [`${bucketArn}/${key}`] },
                         ],
                     }),
                 ),
@@ -102,15 +123,17 @@ export class Server extends pulumi.ComponentResource {
                 vpcSecurityGroupIds: args.securityGroupIds,
                 iamInstanceProfile: profile.name,
                 associatePublicIpAddress: false,
-                userData: args.userData,
-                // A changed config means a rebuilt server, never a half-applied one.
+                userData: pulumi.all([args.region, args.configBucket.name]).apply(([region, bucket]) => renderBootstrap({ region, bucket, key })),
+                // The boot script changes only with webstack itself; a server with a new one is rebuilt, never half-booted.
                 userDataReplaceOnChange: true,
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeGb ?? 20, deleteOnTermination: true },
                 monitoring: true,
                 tags: { Name: name },
             },
-            { ...parent, ignoreChanges: ["ami"] },
+            // The bundle and the role's read access exist before the first boot fetches them.
+            // Delete before replace: the replacement needs the fixed private address the old server holds.
+            { ...parent, ignoreChanges: ["ami"], deleteBeforeReplace: true, dependsOn: [bundle, secretsPolicy] },
         );
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
@@ -122,6 +145,8 @@ export class Server extends pulumi.ComponentResource {
             this.publicIp = address.publicIp;
             this.publicDns = address.publicDns;
         }
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp, publicDns: this.publicDns });
+        this.configObject = pulumi.interpolate`s3://${bundle.bucket}/${bundle.key}`;
+        this.configVersionId = bundle.versionId;
+        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp, publicDns: this.publicDns, configObject: this.configObject, configVersionId: this.configVersionId });
     }
 }

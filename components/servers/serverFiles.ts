@@ -1,6 +1,7 @@
 import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "../appserver/renderApp";
 import { renderNginxSite } from "../appserver/renderNginxSite";
-import { CloudInitFile, CloudInitSpec } from "../cloudinit/renderCloudInit";
+import { CloudInitFile } from "../cloudinit/renderCloudInit";
+import { ReloadableService, SecretFile, ServerBundleSpec } from "../cloudinit/renderServerBundle";
 import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
 import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
 import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "../database/renderMysqlConfig";
@@ -8,7 +9,7 @@ import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../fir
 import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
 import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
 import { SecretParameterNames } from "../secrets/parameterNames";
-import { FETCH_SECRETS_PATH, renderFetchSecrets, SecretFile } from "../secrets/renderFetchSecrets";
+import { APPLIER_PATH, APPLIER_TIMER, APPLIER_UNIT, renderApplierFiles } from "./renderBootstrap";
 import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./renderUnattendedUpgrades";
 import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "./topology";
 
@@ -87,14 +88,12 @@ export interface StackFacts {
 }
 
 /**
- * Every file, package and boot command of one server, from plain values. The program turns
- * this into cloud-init user data; the rehearsal boots the same files in real daemons; the
- * policy pack reads them back out of the user data.
+ * Every file, package, secret, boot command and reloadable service of one server, from plain
+ * values. The program stores it as the server's configuration bundle (renderServerBundle)
+ * that the on-host applier applies; the rehearsal boots the same bundle in real daemons; the
+ * policy pack reads it back out of the bundle object.
  */
-export interface ServerFiles extends CloudInitSpec {
-    /** Secrets the server reads from SSM at boot, and where it writes them. */
-    secrets: SecretFile[];
-}
+export type ServerFiles = ServerBundleSpec;
 
 export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerFiles {
     const files: CloudInitFile[] = [];
@@ -103,6 +102,14 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
     const packages = ["nftables", "curl", "ca-certificates", "awscli", UNATTENDED_UPGRADES_PACKAGE];
     const commands: (string | string[])[] = [];
     const startServices: (string | string[])[] = [];
+    const users: string[] = [];
+    const applierFiles = renderApplierFiles();
+    const services: ReloadableService[] = [
+        // First: a scale-out must let the new peer in before anything starts sending to it.
+        { name: "host-firewall", paths: [HOST_FIREWALL_PATH], checks: [["nft", "-c", "-f", HOST_FIREWALL_PATH]], reload: [["nft", "-f", HOST_FIREWALL_PATH]] },
+        { name: "webstack-apply", paths: applierFiles.filter((f) => f.path.startsWith("/etc/systemd/")).map((f) => f.path), checks: [], reload: [["systemctl", "daemon-reload"]] },
+    ];
+    const lastServices: ReloadableService[] = [];
     const has = (component: string) => server.components.includes(component as never);
 
     files.push({ path: HOST_FIREWALL_PATH, content: renderHostFirewall({ serverName: server.key, rules: hostFirewallRules(server, facts) }), permissions: "0644" });
@@ -129,6 +136,13 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             permissions: "0644",
         });
         startServices.push(["systemctl", "enable", "haproxy"], ["systemctl", "restart", "haproxy"]);
+        // Debian's unit reloads HAProxy in master-worker mode: new workers take the listeners, old ones finish their connections.
+        lastServices.push({
+            name: "haproxy",
+            paths: ["/etc/haproxy/haproxy.cfg", PATHS.frontendCertificate, `${PATHS.frontendCertificate}.key`, PATHS.internalCa],
+            checks: [["haproxy", "-c", "-q", "-f", "/etc/haproxy/haproxy.cfg"]],
+            reload: [["systemctl", "reload-or-restart", "haproxy"]],
+        });
     }
 
     if (has("web") || has("database")) {
@@ -156,11 +170,17 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             ["ln", "-sf", PATHS.nginxSite, "/etc/nginx/sites-enabled/webstack.conf"],
             ["systemctl", "restart", "nginx"],
         );
+        lastServices.unshift({
+            name: "nginx",
+            paths: [PATHS.nginxSite, PATHS.serverCertificate, PATHS.serverKey, PATHS.internalCa],
+            checks: [["nginx", "-t", "-q"]],
+            reload: [["systemctl", "reload-or-restart", "nginx"]],
+        });
     }
 
     if (has("app")) {
         packages.push("python3", "python3-pymysql");
-        commands.push(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "webstack-app"]);
+        users.push("webstack-app");
         secrets.push({ parameter: facts.parameters.mysqlAppPassword, path: PATHS.appPassword, owner: "webstack-app:webstack-app", mode: "0400" });
         const dbCa = facts.database.managed ? PATHS.rdsCaBundle : PATHS.internalCa;
         if (facts.database.managed) {
@@ -205,6 +225,13 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             startServices.push([RDS_APP_USER_PATH]);
         }
         startServices.push(["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", APP_UNIT_NAME]);
+        // The app reads its password and CA per connection; only its code, environment or unit need a restart.
+        services.push({
+            name: "app",
+            paths: [`${APP_DIR}/app.py`, APP_ENV_FILE, `/etc/systemd/system/${APP_UNIT_NAME}`],
+            checks: [["python3", "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", `${APP_DIR}/app.py`]],
+            reload: [["systemctl", "daemon-reload"], ["systemctl", "restart", APP_UNIT_NAME]],
+        });
     }
 
     if (has("database") && server.database) {
@@ -251,37 +278,62 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
         });
         // The database starts before the app so the app's first probe finds it.
         startServices.unshift(["systemctl", "restart", MARIADB_SERVICE], [DATABASE_BOOTSTRAP_PATH]);
+        services.push(
+            // MariaDB reloads its certificate and key without a restart (FLUSH SSL, MariaDB 10.4+).
+            {
+                name: "mariadb-tls",
+                paths: [PATHS.mysqlCertificate, PATHS.mysqlKey, PATHS.internalCa],
+                checks: [[APPLIER_PATH, "--check-key-pair", PATHS.mysqlCertificate, PATHS.mysqlKey]],
+                reload: [["mariadb", `--defaults-file=${PATHS.rootOptionFile}`, "-e", "FLUSH SSL"]],
+            },
+            // my.cnf has no reload: a change restarts MariaDB (no routine change touches it).
+            { name: "mariadb-config", paths: [MARIADB_CONFIG_PATH], checks: [["mariadbd", "--help", "--verbose", "--user=mysql"]], reload: [["systemctl", "restart", MARIADB_SERVICE]] },
+            // Idempotent (CREATE ... IF NOT EXISTS): a scale-out grants the new app server its user.
+            { name: "database-grants", paths: [DATABASE_BOOTSTRAP_PATH], checks: [["sh", "-n", DATABASE_BOOTSTRAP_PATH]], reload: [[DATABASE_BOOTSTRAP_PATH]] },
+        );
     }
 
-    files.push(
-        ...renderDatadogChecks({
+    const datadogChecks = renderDatadogChecks({
             components: server.components,
             haproxyMetricsUrl: `http://127.0.0.1:${PORTS.haproxyStats}/metrics`,
             nginxStatusUrl: `http://127.0.0.1:${PORTS.nginxStatus}/nginx_status`,
             mysqlSocket: PATHS.mysqlSocket,
             publicHostname: `www.${facts.domain}`,
             tags: agentTags(server, facts),
-        }),
-    );
+        });
+    files.push(...datadogChecks);
     files.push({
         path: DATADOG_INSTALL_PATH,
         content: renderDatadogInstallScript({ site: facts.monitoring.site, apiKeyParameter: facts.parameters.datadogApiKey, region: facts.region, tags: agentTags(server, facts) }),
         permissions: "0700",
     });
-    files.push({ path: FETCH_SECRETS_PATH, content: renderFetchSecrets({ region: facts.region, secrets }), permissions: "0700" });
+    files.push(...applierFiles);
+    services.push(...lastServices, {
+        name: "datadog-agent",
+        paths: datadogChecks.map((f) => f.path),
+        checks: [],
+        // The agent re-reads check configs only on restart; no agent yet means nothing to restart.
+        reload: [["sh", "-c", "if systemctl is-active --quiet datadog-agent; then systemctl restart datadog-agent; fi"]],
+    });
 
     return {
         packages,
         files,
         secrets,
+        users,
+        services,
+        tags: agentTags(server, facts),
+        // Run once, by the applier's first apply, after packages, users, files and secrets.
         commands: [
             // The host firewall goes up first: nothing listens before it is in place.
             ["systemctl", "enable", "--now", "nftables"],
             ["nft", "-f", HOST_FIREWALL_PATH],
             ...commands,
-            [FETCH_SECRETS_PATH],
             ...startServices,
             [DATADOG_INSTALL_PATH],
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", APPLIER_UNIT],
+            ["systemctl", "enable", "--now", APPLIER_TIMER],
         ],
     };
 }

@@ -4,7 +4,7 @@ import { WebstackConfig } from "../../config/schema";
 import { ProvidedCertificate } from "../../config/validateConfig";
 import { Certificates } from "../certificates/certificates";
 import { certificateOrganization } from "../certificates/certificateSpecs";
-import { renderCloudInit } from "../cloudinit/renderCloudInit";
+import { renderServerBundle } from "../cloudinit/renderServerBundle";
 import { ManagedDatabase } from "../database/managedDatabase";
 import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
 import { Firewalls } from "../firewall/firewalls";
@@ -12,6 +12,7 @@ import { Monitoring } from "../monitoring/monitoring";
 import { Network } from "../network/network";
 import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
+import { ConfigBucket } from "../servers/configBucket";
 import { DEBIAN_AMI, Server } from "../servers/server";
 import { backendPort, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
@@ -126,6 +127,7 @@ export class WebStack extends pulumi.ComponentResource {
         const instanceTypeFor = (server: ServerPlan) =>
             server.role === "load-balancer" ? config.loadBalancerInstanceType : server.role === "app" ? config.appInstanceType : config.database.instanceType;
 
+        const configBucket = new ConfigBucket(`${name}-config`, {}, parent);
         const servers: Record<string, Server> = {};
         for (const plan of topology.servers) {
             const files = facts.apply((f) => buildServerFiles(plan, f));
@@ -137,7 +139,9 @@ export class WebStack extends pulumi.ComponentResource {
                     subnetId: network.subnetIds[plan.tier][plan.zoneIndex],
                     privateIp: plan.privateIp,
                     securityGroupIds: groupsFor(plan),
-                    userData: files.apply(renderCloudInit),
+                    bundle: files.apply(renderServerBundle),
+                    configBucket: { name: configBucket.bucketName, arn: configBucket.bucketArn },
+                    region,
                     // Exactly the parameters its fetch script and agent installer read.
                     secretParameterArns: files.apply((f) =>
                         [...new Set([parameters.datadogApiKey, ...f.secrets.map((s) => s.parameter)])].map((p) => secrets.parameterArns[p] ?? missingParameter(p)),

@@ -5,7 +5,8 @@ import { policySchema, withDefaults } from "../lib/configSchema";
 import { str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { DATADOG_MONITOR, EC2_INSTANCE } from "../lib/types";
-import { readUserData, UserData } from "../lib/userData";
+import { UserData } from "../lib/userData";
+import { readServerFiles } from "../lib/serverFiles";
 
 const schema = policySchema({
     requestRateMetricPrefixes: {
@@ -62,7 +63,7 @@ export const datadogMonitoring: StackValidationPolicy = {
             args.notApplicable("the stack has no EC2 instances");
         }
         for (const r of instances) {
-            const ud = readUserData(r.props);
+            const ud = readServerFiles(r, args.resources);
             if (ud && !installsDatadogAgent(ud)) {
                 reportViolation(
                     `${r.name}: user data does not install the Datadog agent (no install_script_agent7 / datadog-agent install), so the server is unmonitored. ` +

@@ -1,10 +1,11 @@
 // Reference design control: one firewall per server — an AWS security group in front of it
 // and a default-deny host firewall on it, so a mistake in one layer is caught by the other.
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { eachResource } from "../lib/eachResource";
 import { policySchema } from "../lib/configSchema";
 import { arr } from "../lib/props";
 import { EC2_INSTANCE } from "../lib/types";
-import { allTexts, fileContent, readUserData, UserData } from "../lib/userData";
+import { allTexts, fileContent, UserData } from "../lib/userData";
 
 /** nftables: an input chain with `policy drop`, loaded at boot (enabled service or nft -f). */
 function nftablesDefaultDeny(ud: UserData): boolean {
@@ -25,12 +26,12 @@ export function hostFirewallEnabled(ud: UserData): boolean {
     return nftablesDefaultDeny(ud) || ufwDefaultDeny(ud);
 }
 
-export const firewallOnEveryServer: ResourceValidationPolicy = {
+export const firewallOnEveryServer: StackValidationPolicy = {
     name: "firewall-on-every-server",
     description: "Every server has a security group and a default-deny host firewall.",
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
-    validateResource: (args, reportViolation) => {
+    validateStack: eachResource((args, reportViolation) => {
         if (args.type !== EC2_INSTANCE) {
             return;
         }
@@ -44,13 +45,13 @@ export const firewallOnEveryServer: ResourceValidationPolicy = {
                 `Set \`vpcSecurityGroupIds\` to a dedicated group; the webstack program gives every server one.`,
             );
         }
-        const ud = readUserData(args.props);
+        const ud = args.files;
         if (ud && !hostFirewallEnabled(ud)) {
             reportViolation(
-                `${args.name}: user data does not enable a default-deny host firewall. Write /etc/nftables.conf with an input chain ` +
+                `${args.name}: user data and configuration bundle do not enable a default-deny host firewall. Write /etc/nftables.conf with an input chain ` +
                 `\`policy drop;\` and run \`systemctl enable --now nftables\` (or \`ufw default deny incoming\` + \`ufw --force enable\`); ` +
                 `the webstack program renders this for every server.`,
             );
         }
-    },
+    }),
 };

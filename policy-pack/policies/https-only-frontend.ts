@@ -1,12 +1,13 @@
 // Reference design control: www is served over HTTPS only — modern TLS at the frontend,
 // plain HTTP redirected, and HSTS so browsers never fall back to HTTP.
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema, withDefaults } from "../lib/configSchema";
 import { directives, HaproxyConfig, HaproxySection, parseHaproxyConfig, proxyMode, tlsFrontends } from "../lib/haproxy";
 import { arr, obj, str } from "../lib/props";
 import { assumedDefaults, PROVIDER_DEFAULTS } from "../lib/providerDefaults";
 import { LISTENER_TYPES } from "../lib/types";
-import { fileContent, isServerType, readUserData } from "../lib/userData";
+import { eachResource } from "../lib/eachResource";
+import { fileContent, isServerType } from "../lib/userData";
 
 const schema = policySchema({
     minHstsMaxAgeSeconds: {
@@ -106,15 +107,15 @@ function redirectsToHttpsAction(action: unknown): boolean {
     return str(a?.type) === "redirect" && str(obj(a?.redirect)?.protocol)?.toUpperCase() === "HTTPS";
 }
 
-export const httpsOnlyFrontend: ResourceValidationPolicy = {
+export const httpsOnlyFrontend: StackValidationPolicy = {
     name: "https-only-frontend",
     description: `The public frontend must serve HTTPS only: TLS 1.2+, HTTP redirected to HTTPS, HSTS set.${assumedDefaults("https-only-frontend")}`,
     enforcementLevel: "advisory",
     configSchema: schema,
-    validateResource: (args, reportViolation) => {
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+    validateStack: eachResource((args, reportViolation, stack) => {
+        const cfg = withDefaults<Config>(schema, stack.getConfig());
         if (isServerType(args.type)) {
-            const ud = readUserData(args.props);
+            const ud = args.files;
             const text = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
             if (!text) {
                 return;
@@ -147,5 +148,5 @@ export const httpsOnlyFrontend: ResourceValidationPolicy = {
                 );
             }
         }
-    },
+    }),
 };

@@ -5,7 +5,7 @@ import { policySchema } from "../lib/configSchema";
 import { serverRoles } from "../lib/serverRoles";
 import { ofType } from "../lib/resourceIndex";
 import { EC2_INSTANCE } from "../lib/types";
-import { readUserData } from "../lib/userData";
+import { readServerFiles } from "../lib/serverFiles";
 
 /** Names in each finding, at most: listing every other mixed server made each message (and the run) grow with the stack. */
 export const MAX_NAMED_OTHERS = 3;
@@ -25,7 +25,7 @@ export const noIdenticalServerRoles: StackValidationPolicy = {
     configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         const mixed = ofType(args.resources, EC2_INSTANCE)
-            .map(r => ({ r, ud: readUserData(r.props) }))
+            .map(r => ({ r, ud: readServerFiles(r, args.resources) }))
             .filter(x => x.ud !== undefined)
             .map(x => ({ r: x.r, roles: serverRoles(x.ud!) }))
             .filter(x => (x.roles.web || x.roles.app) && x.roles.database);

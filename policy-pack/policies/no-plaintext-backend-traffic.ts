@@ -6,15 +6,16 @@ import { parseHaproxyConfig, serverTlsSettings, tlsFrontends } from "../lib/hapr
 import { arr, obj, str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { LISTENER_TYPES, TARGET_GROUP_TYPES } from "../lib/types";
-import { fileContent, isServerType, readUserData } from "../lib/userData";
+import { readServerFiles } from "../lib/serverFiles";
+import { fileContent, isServerType } from "../lib/userData";
 
 const schema = policySchema({});
 
 const PLAINTEXT_TARGET_PROTOCOLS = ["HTTP", "TCP"];
 
 /** haproxy on a server terminates TLS and talks plaintext (or unverified TLS) to a backend. */
-function checkHaproxy(r: PolicyResource, report: (m: string, urn?: string) => void): void {
-    const ud = readUserData(r.props);
+function checkHaproxy(r: PolicyResource, resources: PolicyResource[], report: (m: string, urn?: string) => void): void {
+    const ud = readServerFiles(r, resources);
     const cfgText = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
     if (!cfgText) {
         return;
@@ -118,7 +119,7 @@ export const noPlaintextBackendTraffic: StackValidationPolicy = {
         const targetGroups = targetGroupsByReference(ofType(args.resources, ...TARGET_GROUP_TYPES));
         for (const r of args.resources) {
             if (isServerType(r.type)) {
-                checkHaproxy(r, reportViolation);
+                checkHaproxy(r, args.resources, reportViolation);
             } else if (LISTENER_TYPES.includes(r.type)) {
                 checkListener(r, targetGroups, reportViolation);
             }

@@ -1,18 +1,18 @@
 // Hardening: a database must not have a public address; only the app tier talks to it.
-import { ResourceValidationPolicy } from "@pulumi/policy";
+import { StackValidationPolicy } from "@pulumi/policy";
+import { eachResource } from "../lib/eachResource";
 import { policySchema } from "../lib/configSchema";
 import { arr, bool, obj } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
 import { serverRoles } from "../lib/serverRoles";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE, RDS_INSTANCE } from "../lib/types";
-import { readUserData } from "../lib/userData";
 
-export const noPublicDatabase: ResourceValidationPolicy = {
+export const noPublicDatabase: StackValidationPolicy = {
     name: "no-public-database",
     description: `Databases (RDS or MySQL/MariaDB on EC2) must not be publicly addressable.${assumedDefaults("no-public-database")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
-    validateResource: (args, reportViolation) => {
+    validateStack: eachResource((args, reportViolation) => {
         if (args.type === RDS_INSTANCE) {
             if (bool(args.props.publiclyAccessible) === true) {
                 reportViolation(`${args.name}: RDS instance is publicly accessible. Set \`publiclyAccessible: false\`; the webstack program keeps the database in private subnets.`);
@@ -22,7 +22,7 @@ export const noPublicDatabase: ResourceValidationPolicy = {
         if (args.type !== EC2_INSTANCE && args.type !== LAUNCH_TEMPLATE) {
             return;
         }
-        const ud = readUserData(args.props);
+        const ud = args.files;
         if (!ud || !serverRoles(ud).database) {
             return;
         }
@@ -35,5 +35,5 @@ export const noPublicDatabase: ResourceValidationPolicy = {
                 `and place it in a private subnet; for the webstack program set webstack:database.placement to "dedicated" or "rds".`,
             );
         }
-    },
+    }),
 };

@@ -2,27 +2,30 @@
 import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { findSecrets } from "../lib/secrets";
+import { BUCKET_OBJECT_TYPES, readBundleObject } from "../lib/serverFiles";
 import { allTexts, isServerType, readUserData } from "../lib/userData";
 
 export const noSecretsInUserData: ResourceValidationPolicy = {
     name: "no-secrets-in-user-data",
-    description: "User data must not contain private keys, access keys, API keys or literal passwords.",
+    description: "User data, and the configuration bundles servers fetch from S3, must not contain private keys, access keys, API keys or literal passwords.",
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
-        if (!isServerType(args.type)) {
+        const bundle = BUCKET_OBJECT_TYPES.includes(args.type);
+        if (!isServerType(args.type) && !bundle) {
             return;
         }
-        const ud = readUserData(args.props);
+        const ud = bundle ? readBundleObject(args.props) : readUserData(args.props);
         if (!ud) {
             return;
         }
         const secrets = findSecrets(allTexts(ud));
         if (secrets.length > 0) {
             reportViolation(
-                `${args.name}: user data contains ${secrets.map(s => s.detail).join(", ")}; user data is readable through the EC2 API and IMDS. ` +
-                `Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it at boot with the instance role ` +
-                `(the webstack program's /usr/local/sbin/webstack-fetch-secrets does this); remove it from \`userData\`.`,
+                `${args.name}: ${bundle ? "configuration bundle" : "user data"} contains ${secrets.map(s => s.detail).join(", ")}; ` +
+                `${bundle ? "the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions" : "user data is readable through the EC2 API and IMDS"}. ` +
+                `Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it on the server with the instance role ` +
+                `(the webstack program's applier, /usr/local/sbin/webstack-apply, does this); remove it from \`${bundle ? "content" : "userData"}\`.`,
             );
         }
     },

@@ -7,7 +7,7 @@ import { bool, str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { serverRoles } from "../lib/serverRoles";
 import { EC2_INSTANCE, RDS_CLUSTER, RDS_CLUSTER_INSTANCE, RDS_INSTANCE } from "../lib/types";
-import { readUserData } from "../lib/userData";
+import { readServerFiles } from "../lib/serverFiles";
 
 const FIX = 'For the webstack program set webstack:database.placement to "rds"';
 
@@ -19,7 +19,7 @@ export const noSingleDatabaseWriter: StackValidationPolicy = {
     validateStack: (args, reportViolation) => {
         // Self-managed MySQL/MariaDB: a server is a writer unless its server config sets read_only.
         const known = ofType(args.resources, EC2_INSTANCE).map(r => {
-            const ud = readUserData(r.props);
+            const ud = readServerFiles(r, args.resources);
             return { r, ud, roles: ud && serverRoles(ud) };
         });
         // An instance whose user data is unknown could be a second writer: do not guess.

@@ -6,7 +6,8 @@ import { describeStatement, evaluateRequest, NamedPolicy } from "../../policy-pa
 /**
  * A local stand-in for the AWS APIs a server's boot calls, at their real interface: the AWS
  * CLI reaches it through AWS_ENDPOINT_URL with stand-in credentials. It speaks SSM's JSON 1.1
- * protocol (GetParameter, GetParameters), checks every request's SigV4 signature with the
+ * protocol (GetParameter, GetParameters) and S3's REST protocol for GetObject (path-style, as
+ * the CLI addresses a custom endpoint), checks every request's SigV4 signature with the
  * caller's secret key, and authorizes it against the caller's instance role the way IAM
  * evaluates identity policies (policy-pack/lib/iam/evaluate.ts). A server that asks for
  * another server's parameter gets AWS's AccessDeniedException.
@@ -29,6 +30,13 @@ export interface StandInPrincipal {
     policies: NamedPolicy[];
 }
 
+/** An S3 object; each put makes a new version, as in a versioned bucket. */
+export interface StandInObject {
+    bucket: string;
+    key: string;
+    body: string;
+}
+
 export interface AwsStandInOptions {
     host: string;
     /** 0 picks a free port. */
@@ -36,6 +44,7 @@ export interface AwsStandInOptions {
     region: string;
     accountId: string;
     parameters: StandInParameter[];
+    objects?: StandInObject[];
     principals: StandInPrincipal[];
 }
 
@@ -56,6 +65,10 @@ export interface AwsRequestRecord {
 export interface AwsStandIn {
     url: string;
     requests: AwsRequestRecord[];
+    /** Stores a new version of an object (a `pulumi up` updating a bundle); returns its version id. */
+    putObject(object: StandInObject): string;
+    /** Stores a new version of a parameter (a rotation or a renewed key); returns its version. */
+    putParameter(name: string, value: string): number;
     stop(): Promise<void>;
 }
 
@@ -71,24 +84,70 @@ class AwsError extends Error {
 
 export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsStandIn> {
     const parameters = new Map(options.parameters.map((p) => [p.name, p]));
+    const objects = new Map<string, { body: string; versionId: string; modified: Date }>();
+    const putObject = (object: StandInObject) => {
+        const versionId = crypto.randomBytes(16).toString("base64url");
+        objects.set(`${object.bucket}/${object.key}`, { body: object.body, versionId, modified: new Date() });
+        return versionId;
+    };
+    for (const object of options.objects ?? []) putObject(object);
     const principals = new Map(options.principals.map((p) => [p.accessKeyId, p]));
     const requests: AwsRequestRecord[] = [];
     const arnOf = (name: string) => `arn:aws:ssm:${options.region}:${options.accountId}:parameter${name.startsWith("/") ? "" : "/"}${name}`;
 
-    const handle = (req: http.IncomingMessage, body: Buffer): { status: number; payload: unknown } => {
+    const handle = (req: http.IncomingMessage, body: Buffer): { status: number; payload: unknown; raw?: { body: string; headers: Record<string, string> } } => {
         const principal = authenticate(req, body, principals);
+        if (credentialOf(req)?.service === "s3") {
+            return getObject(req, principal);
+        }
         const target = String(req.headers["x-amz-target"] ?? "");
         const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
-        const authorize = (action: string, resource: string) => {
-            const result = evaluateRequest(principal.policies, action, resource);
-            const record: AwsRequestRecord = { time: new Date().toISOString(), accessKeyId: principal.accessKeyId, instanceName: principal.instanceName, action, resource, decision: result.decision === "allow" ? "allow" : "deny" };
-            record.detail = result.statement ? describeStatement(result.statement) : "no identity-based policy allows it";
-            requests.push(record);
-            if (result.decision !== "allow") {
-                const why = result.decision === "explicit-deny" ? `with an explicit deny in an identity-based policy (${record.detail})` : "because no identity-based policy allows the " + action + " action";
-                throw new AwsError(400, "AccessDeniedException", `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
-            }
+        const authorize = (action: string, resource: string) =>
+            authorizeFor(principal)(action, resource, (detail, decision) => {
+                const why = decision === "explicit-deny" ? `with an explicit deny in an identity-based policy (${detail})` : "because no identity-based policy allows the " + action + " action";
+                return new AwsError(400, "AccessDeniedException", `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
+            });
+        return ssm(principal, target, input, authorize);
+    };
+
+    /** Decides a request as IAM evaluates the caller's identity policies, records it, and throws `deny`'s error unless allowed. */
+    const authorizeFor = (principal: StandInPrincipal) => (action: string, resource: string, deny: (detail: string, decision: string) => AwsError) => {
+        const result = evaluateRequest(principal.policies, action, resource);
+        const record: AwsRequestRecord = { time: new Date().toISOString(), accessKeyId: principal.accessKeyId, instanceName: principal.instanceName, action, resource, decision: result.decision === "allow" ? "allow" : "deny" };
+        record.detail = result.statement ? describeStatement(result.statement) : "no identity-based policy allows it";
+        requests.push(record);
+        if (result.decision !== "allow") throw deny(record.detail, result.decision);
+    };
+
+    /** S3 GetObject, path-style: GET /<bucket>/<key>. Errors are S3's XML documents. */
+    const getObject = (req: http.IncomingMessage, principal: StandInPrincipal) => {
+        const [, bucket, ...keyParts] = decodeURIComponent(new URL(req.url ?? "/", "http://stand-in").pathname).split("/");
+        const key = keyParts.join("/");
+        if (req.method !== "GET" || !bucket || !key) {
+            throw new AwsError(405, "MethodNotAllowed", `the stand-in serves only GetObject, not ${req.method} ${req.url}`);
+        }
+        authorizeFor(principal)("s3:GetObject", `arn:aws:s3:::${bucket}/${key}`, () => new AwsError(403, "AccessDenied", "Access Denied"));
+        const object = objects.get(`${bucket}/${key}`);
+        if (!object) {
+            throw new AwsError(404, "NoSuchKey", "The specified key does not exist.");
+        }
+        return {
+            status: 200,
+            payload: undefined,
+            raw: {
+                body: object.body,
+                headers: {
+                    "Content-Type": "text/cloud-config; charset=utf-8",
+                    ETag: `"${crypto.createHash("md5").update(object.body).digest("hex")}"`,
+                    "Last-Modified": object.modified.toUTCString(),
+                    "x-amz-version-id": object.versionId,
+                    "x-amz-server-side-encryption": "AES256",
+                },
+            },
         };
+    };
+
+    const ssm = (principal: StandInPrincipal, target: string, input: Record<string, unknown>, authorize: (action: string, resource: string) => void) => {
         const view = (p: StandInParameter) => ({
             Name: p.name,
             Type: p.type ?? "SecureString",
@@ -129,14 +188,19 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         req.on("end", () => {
             let status: number;
             let payload: unknown;
+            let raw: { body: string; headers: Record<string, string> } | undefined;
             const recordedBefore = requests.length;
+            const s3 = credentialOf(req)?.service === "s3";
             try {
-                ({ status, payload } = handle(req, Buffer.concat(chunks)));
+                ({ status, payload, raw } = handle(req, Buffer.concat(chunks)));
             } catch (error) {
                 const aws = error instanceof AwsError ? error : new AwsError(500, "InternalServerError", (error as Error).message);
                 status = aws.status;
                 payload = { __type: aws.code, message: aws.message };
-                if (!(error instanceof AwsError) || aws.code !== "AccessDeniedException") {
+                if (s3) {
+                    raw = { body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${aws.code}</Code><Message>${aws.message}</Message></Error>`, headers: { "Content-Type": "application/xml" } };
+                }
+                if (!(error instanceof AwsError) || (aws.code !== "AccessDeniedException" && aws.code !== "AccessDenied")) {
                     requests.push({ time: new Date().toISOString(), accessKeyId: credentialOf(req)?.accessKeyId ?? "", action: String(req.headers["x-amz-target"] ?? ""), resource: "", decision: "error", detail: aws.code });
                 }
             }
@@ -145,6 +209,11 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
             if (record) {
                 record.status = status;
                 record.error = status === 200 ? undefined : (payload as { __type?: string }).__type;
+            }
+            if (raw) {
+                res.writeHead(status, { ...raw.headers, "Content-Length": Buffer.byteLength(raw.body), "x-amz-request-id": crypto.randomUUID() });
+                res.end(req.method === "HEAD" ? undefined : raw.body);
+                return;
             }
             const text = JSON.stringify(payload);
             res.writeHead(status, { "Content-Type": "application/x-amz-json-1.1", "Content-Length": Buffer.byteLength(text), "x-amzn-RequestId": crypto.randomUUID() });
@@ -159,6 +228,13 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
     return {
         url: `http://${options.host}:${address.port}`,
         requests,
+        putObject,
+        putParameter: (name, value) => {
+            const current = parameters.get(name);
+            const version = (current?.version ?? 0) + 1;
+            parameters.set(name, { name, value, type: current?.type ?? "SecureString", version });
+            return version;
+        },
         stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
 }

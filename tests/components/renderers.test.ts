@@ -11,7 +11,8 @@ import { renderDatabaseBootstrap } from "../../components/database/renderReplica
 import { renderHostFirewall } from "../../components/firewall/renderHostFirewall";
 import { HaproxySpec, renderHaproxyConfig } from "../../components/loadbalancer/renderHaproxyConfig";
 import { renderDatadogChecks } from "../../components/monitoring/renderDatadogFiles";
-import { renderFetchSecrets } from "../../components/secrets/renderFetchSecrets";
+import { BOOTSTRAP_MAX_BYTES, renderApplierFiles, renderBootstrap } from "../../components/servers/renderBootstrap";
+import { renderServerBundle } from "../../components/cloudinit/renderServerBundle";
 import { renderAutoUpgrades } from "../../components/servers/renderUnattendedUpgrades";
 
 const haproxySpec: HaproxySpec = {
@@ -194,12 +195,40 @@ describe("renderHostFirewall under hostile input", () => {
     });
 });
 
-describe("renderFetchSecrets", () => {
-    it("reads each parameter with decryption and writes it with its owner and mode", () => {
-        const script = renderFetchSecrets({ region: "eu-west-1", secrets: [{ parameter: "/webstack/dev/mysql/app-password", path: "/etc/webstack/secrets/app", owner: "webstack-app:webstack-app", mode: "0400" }] });
-        assert.match(script, /aws ssm get-parameter --region 'eu-west-1' --name "\$1" --with-decryption/);
-        assert.match(script, /^fetch '\/webstack\/dev\/mysql\/app-password' '\/etc\/webstack\/secrets\/app' 'webstack-app:webstack-app' '0400'$/m);
-        assert.match(script, /umask 077/);
+describe("renderBootstrap", () => {
+    const spec = { region: "eu-west-1", bucket: "webstack-config-abc1234", key: "servers/webstack-app-0.yaml" };
+    it("is a cloud-config that installs the AWS CLI and YAML, writes where the bundle is, and runs the boot script once", () => {
+        const doc = parse(renderBootstrap(spec).replace(/^#cloud-config\n/, ""));
+        assert.deepEqual(doc.packages, ["awscli", "python3-yaml"]);
+        assert.equal(doc.write_files[0].content, "AWS_REGION=eu-west-1\nBUNDLE_BUCKET=webstack-config-abc1234\nBUNDLE_KEY=servers/webstack-app-0.yaml\n");
+        assert.match(doc.write_files[1].content, /^#!\/usr\/bin\/python3\n/);
+        assert.deepEqual(doc.runcmd, [["/usr/local/sbin/webstack-bootstrap"]]);
+    });
+    it("stays under its 4 KB budget and depends on nothing but the region, bucket and key", () => {
+        const text = renderBootstrap(spec);
+        assert.ok(Buffer.byteLength(text) < BOOTSTRAP_MAX_BYTES, `${Buffer.byteLength(text)} bytes`);
+        assert.equal(renderBootstrap({ ...spec }), text);
+    });
+});
+
+describe("renderServerBundle", () => {
+    it("keeps cloud-config's shape and carries the applier's section", () => {
+        const doc = parse(
+            renderServerBundle({
+                packages: ["nginx"],
+                files: renderApplierFiles(),
+                commands: [["systemctl", "enable", "--now", "webstack-apply.timer"]],
+                users: ["webstack-app"],
+                secrets: [{ parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" }],
+                services: [{ name: "nginx", paths: ["/etc/nginx/sites-available/webstack.conf"], checks: [["nginx", "-t", "-q"]], reload: [["systemctl", "reload-or-restart", "nginx"]] }],
+                tags: ["env:dev"],
+            }).replace(/^#cloud-config\n/, ""),
+        );
+        assert.deepEqual(Object.keys(doc), ["packages", "write_files", "runcmd", "webstack"]);
+        assert.deepEqual(doc.write_files.map((f: any) => f.path), ["/usr/local/sbin/webstack-apply", "/etc/systemd/system/webstack-apply.service", "/etc/systemd/system/webstack-apply.timer"]);
+        assert.deepEqual(doc.webstack.secrets[0], { parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" });
+        assert.deepEqual(doc.webstack.users, ["webstack-app"]);
+        assert.equal(doc.webstack.services[0].reload[0][1], "reload-or-restart");
     });
 });
 

@@ -227,21 +227,28 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
         assert.deepEqual(changed, ["update datadog:index/monitor:Monitor webstack-monitoring-web-qps-spike"]);
     });
 
-    it("today a monitoring tag change replaces every server: the agents' tags are in user data and userDataReplaceOnChange is true", () => {
-        const r = compare('webstack:monitoring={"tags":["team:ops"]}');
-        assert.equal(r.status, 0, r.stderr);
-        const byName = new Map(r.comparison!.changes.filter((c) => c.type === INSTANCE).map((c) => [c.name, c]));
-        for (const name of instances) {
-            assert.equal(byName.get(name)?.action, "replace", name);
-            assert.deepEqual(byName.get(name)?.replacedBecause, ["userData"]);
-        }
-    });
-
-    it("the backend hop switch replaces every server today, too", () => {
-        const r = compare("webstack:backendHop=tls");
-        const replaced = r.comparison!.changes.filter((c) => c.type === INSTANCE && c.action === "replace").map((c) => c.name).sort();
-        assert.deepEqual(replaced, [...instances].sort());
-    });
+    // Day 2: routine changes reach the servers as new bundle versions; no existing instance's
+    // replace-triggering input (user data included) changes, so none is replaced.
+    const routine: [string, string][] = [
+        ["a monitoring tag change", 'webstack:monitoring={"tags":["team:ops"]}'],
+        ["monitor thresholds", 'webstack:monitoring={"qpsSpikeThreshold":900,"responseTimeMs":800}'],
+        ["the backend hop switch", "webstack:backendHop=tls"],
+        ["a scale-out", "webstack:appServerCount=3"],
+    ];
+    for (const [what, set] of routine) {
+        it(`${what} updates bundles in place and replaces no server`, () => {
+            const r = compare(set);
+            assert.equal(r.status, 0, r.stderr);
+            const changes = r.comparison!.changes;
+            for (const name of instances) {
+                const instance = changes.find((c) => c.type === INSTANCE && c.name === name);
+                assert.equal(instance?.action, "same", `${name}: ${instance?.action} ${JSON.stringify(instance?.replacedBecause)}`);
+            }
+            const bundles = changes.filter((c) => c.type === "aws:s3/bucketObjectv2:BucketObjectv2" && instances.includes(c.name.replace(/-config$/, "")));
+            assert.ok(bundles.every((c) => c.action === "update" || c.action === "same"), JSON.stringify(bundles.map((c) => [c.name, c.action])));
+            assert.ok(bundles.some((c) => c.action === "update"), "the change reaches at least one server's bundle");
+        });
+    }
 
     it("an instance type change: whatever the table says for instanceType (in-place), plus user data", () => {
         assert.ok(!REPLACE_TRIGGERS[INSTANCE].inputs.includes("instanceType"));
@@ -255,7 +262,7 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
         assert.equal(r.status, 0, r.stderr);
         assert.match(r.stdout, /^NAME +TYPE +ACTION +WHY$/m);
         assert.match(r.stdout, /^webstack-app-2 +aws:ec2\/instance:Instance +CREATE +new$/m);
-        assert.match(r.stdout, /^compare: \d+ create, \d+ update, \d+ replace, 0 delete, \d+ same$/m);
+        assert.match(r.stdout, /^compare: \d+ create, \d+ update, 0 replace, 0 delete, \d+ same$/m);
         const mismatch = plan(["--stack", "prod", "--compare", previous]);
         assert.equal(mismatch.status, 2);
         assert.match(mismatch.stderr, /^plan: --compare .*dev\.json: it is a plan of stack dev, not prod\n$/);

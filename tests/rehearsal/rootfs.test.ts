@@ -26,12 +26,23 @@ describe("rehearsal rootfs: the cached image's key", () => {
 });
 
 describe("rehearsal bootChecks: the units the boot commands enable", () => {
-    it("reads systemctl enable/--now/restart commands, not other verbs or flags", () => {
+    it("reads systemctl enable --now/restart commands, not a bare enable (next boot), other verbs or flags", () => {
         const units = enabledUnits({
             packages: [],
             files: [],
             secrets: [],
-            commands: [["systemctl", "enable", "--now", "nftables"], ["nft", "-f", "/etc/nftables.conf"], ["systemctl", "restart", "mariadb"], ["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "webstack-app.service"], "echo systemctl enable x"],
+            users: [],
+            services: [],
+            tags: [],
+            commands: [
+                ["systemctl", "enable", "--now", "nftables"],
+                ["nft", "-f", "/etc/nftables.conf"],
+                ["systemctl", "restart", "mariadb"],
+                ["systemctl", "daemon-reload"],
+                ["systemctl", "enable", "--now", "webstack-app.service"],
+                ["systemctl", "enable", "webstack-apply.service"],
+                "echo systemctl enable x",
+            ],
         });
         assert.deepStrictEqual(units, ["nftables.service", "mariadb.service", "webstack-app.service"]);
     });

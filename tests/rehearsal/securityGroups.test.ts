@@ -6,8 +6,8 @@ import { internetFlows, renderRouterRuleset } from "../../rehearsal/securityGrou
 // own security groups really have; the mirror is never widened for the boot.
 
 const role = { name: "r", policies: [], unresolved: [] };
-const lb: Instance = { key: "lb", privateIp: "10.0.0.10", groupIds: ["sg-lb"], role };
-const db: Instance = { key: "db", privateIp: "10.0.1.10", groupIds: ["sg-db"], role };
+const lb: Instance = { key: "lb", userData: "", privateIp: "10.0.0.10", groupIds: ["sg-lb"], role };
+const db: Instance = { key: "db", userData: "", privateIp: "10.0.1.10", groupIds: ["sg-db"], role };
 const egress = (groupId: string, port: number, cidr = "0.0.0.0/0"): GroupRule => ({ direction: "egress", groupId, protocol: "tcp", fromPort: port, toPort: port, cidr, description: `out ${port}` });
 const services = [
     { ip: "203.0.113.101", port: 80, what: "apt" },

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
+import { bundleObjectOf, fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
 import { ProgramRun, unwrapSecrets } from "../../plan/runProgram";
 import { describeStatement, evaluateRequest } from "../../policy-pack/lib/iam/evaluate";
 import { instanceRoles } from "../../policy-pack/lib/iam/instanceRoles";
@@ -66,14 +66,14 @@ describe("WebStack: dev (the reference design)", () => {
 
     it("sends plaintext HTTP to the backends (the documented weakness)", () => {
         const lb = ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!;
-        const cfg = fileOf(userDataOf(lb), "/etc/haproxy/haproxy.cfg")!;
+        const cfg = fileOf(userDataOf(run, lb), "/etc/haproxy/haproxy.cfg")!;
         assert.match(cfg, /server app-0 10\.20\.64\.10:80 check$/m);
         assert.match(cfg, /server app-1 10\.20\.80\.10:80 check$/m);
         assert.doesNotMatch(cfg, /verify required/);
     });
 
     it("puts web, app and database on every app server: primary on app-0, read-only replica on app-1", () => {
-        const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) => userDataOf(ofType(run, INSTANCE).find((r) => r.name === n)!));
+        const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) => userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === n)!));
         for (const ud of [app0, app1]) {
             assert.ok(ud.packages.includes("nginx") && ud.packages.includes("mariadb-server") && ud.packages.includes("python3-pymysql"));
         }
@@ -120,14 +120,14 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
         const statement = JSON.parse(String(inputs(readers[0]).policy)).Statement[1];
         assert.deepEqual(statement.Resource.length, 1);
         assert.match(statement.Resource[0], /^arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-/);
-        const app0 = userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!);
+        const app0 = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!);
         const script = fileOf(app0, "/usr/local/sbin/webstack-rds-app-user")!;
         assert.match(script, /"appUser\\":\\"webstack_app\\"/);
         const order = app0.runcmd.map((c) => (Array.isArray(c) ? c.join(" ") : c));
         const createUser = order.indexOf("/usr/local/sbin/webstack-rds-app-user");
         assert.ok(createUser > order.indexOf("/usr/local/sbin/webstack-fetch-secrets") && createUser < order.findIndex((c) => /enable --now webstack-app/.test(c)), order.join("\n"));
         for (const name of ["webstack-app-1", "webstack-app-2"]) {
-            const ud = userDataOf(ofType(run, INSTANCE).find((r) => r.name === name)!);
+            const ud = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === name)!);
             assert.equal(fileOf(ud, "/usr/local/sbin/webstack-rds-app-user"), undefined);
             assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_USER=webstack_app/);
         }
@@ -143,7 +143,7 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
     });
 
     it("re-encrypts to every backend and verifies its name against the internal CA", () => {
-        const cfg = fileOf(userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!), "/etc/haproxy/haproxy.cfg")!;
+        const cfg = fileOf(userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!), "/etc/haproxy/haproxy.cfg")!;
         const servers = cfg.split("\n").filter((l) => /^\s+server /.test(l));
         assert.equal(servers.length, 3);
         for (const line of servers) {
@@ -153,7 +153,7 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
 
     it("app servers carry no database and reach RDS with its CA bundle", () => {
         for (const instance of ofType(run, INSTANCE).filter((r) => r.name.includes("app"))) {
-            const ud = userDataOf(instance);
+            const ud = userDataOf(run, instance);
             assert.ok(!ud.packages.some((p) => /mysql-server|mariadb-server/.test(p)));
             assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_WRITER=webstack-db-writer\..*\.rds\.amazonaws\.com/);
             assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_CA=\/etc\/webstack\/tls\/rds-ca\.pem/);
@@ -189,17 +189,18 @@ for (const stack of ["dev", "prod"]) {
             }
         });
 
-        it("no secret value appears in any user data; instances fetch them by parameter name", () => {
+        it("no secret value appears in any user data or bundle; servers fetch them by parameter name", () => {
             const secrets = allSecretValues(run);
             assert.ok(secrets.length >= 4, "expected generated passwords and keys in SSM parameters");
             for (const instance of ofType(run, INSTANCE)) {
-                const text = String(inputs(instance).userData);
-                for (const secret of secrets) {
-                    assert.ok(!text.includes(secret.trim().split("\n")[1] ?? secret), `${instance.name} user data contains a secret`);
-                    assert.ok(!text.includes(secret), `${instance.name} user data contains a secret`);
+                for (const [what, text] of [["user data", String(inputs(instance).userData)], ["bundle", String(inputs(bundleObjectOf(run, instance)).content)]]) {
+                    for (const secret of secrets) {
+                        assert.ok(!text.includes(secret.trim().split("\n")[1] ?? secret), `${instance.name} ${what} contains a secret`);
+                        assert.ok(!text.includes(secret), `${instance.name} ${what} contains a secret`);
+                    }
+                    assert.doesNotMatch(text, /PRIVATE KEY/);
                 }
-                assert.doesNotMatch(text, /PRIVATE KEY/);
-                assert.match(text, new RegExp(`fetch '/webstack/${stack}/`));
+                assert.ok(userDataOf(run, instance).webstack!.secrets.every((s) => s.parameter.startsWith(`/webstack/${stack}/`)));
             }
         });
 
@@ -214,7 +215,7 @@ for (const stack of ["dev", "prod"]) {
             for (const instance of ofType(run, INSTANCE)) {
                 const policy = ofType(run, "aws:iam/rolePolicy:RolePolicy").find((p) => p.name === `${instance.name}-secrets`)!;
                 const allowed = (JSON.parse(String(inputs(policy).policy)).Statement[0].Resource as string[]).map((arn) => arn.replace(/^.*:parameter/, "")).sort();
-                const fetched = [...String(inputs(instance).userData).matchAll(/fetch '([^']+)'/g)].map((m) => m[1]);
+                const fetched = userDataOf(run, instance).webstack!.secrets.map((s) => s.parameter);
                 fetched.push(`/webstack/${stack}/datadog/api-key`);
                 assert.deepEqual(allowed, [...new Set(fetched)].sort());
             }
@@ -247,7 +248,7 @@ for (const stack of ["dev", "prod"]) {
 
         it("every server patches itself: Debian's unattended security upgrades are installed and switched on", () => {
             for (const instance of ofType(run, INSTANCE)) {
-                const ud = userDataOf(instance);
+                const ud = userDataOf(run, instance);
                 assert.ok(ud.packages.includes("unattended-upgrades"), `${instance.name} packages`);
                 const settings = fileOf(ud, "/etc/apt/apt.conf.d/20auto-upgrades")!;
                 assert.match(settings, /^APT::Periodic::Update-Package-Lists "1";$/m);
@@ -257,9 +258,10 @@ for (const stack of ["dev", "prod"]) {
 
         it("every server runs a host firewall and the Datadog agent", () => {
             for (const instance of ofType(run, INSTANCE)) {
-                const ud = userDataOf(instance);
+                const ud = userDataOf(run, instance);
                 assert.match(fileOf(ud, "/etc/nftables.conf")!, /policy drop;/);
-                assert.deepEqual(ud.runcmd[0], ["systemctl", "enable", "--now", "nftables"]);
+                // The boot script runs the applier, whose first boot command is the firewall.
+                assert.deepEqual(ud.runcmd.slice(0, 2), [["/usr/local/sbin/webstack-bootstrap"], ["systemctl", "enable", "--now", "nftables"]]);
                 assert.match(fileOf(ud, "/usr/local/sbin/webstack-install-datadog-agent")!, /install_script_agent7\.sh/);
             }
         });
@@ -293,7 +295,7 @@ describe("WebStack variants", () => {
         const run = await programRun("dev", { "webstack:database": '{"placement":"dedicated","engine":"mariadb"}' });
         const names = ofType(run, INSTANCE).map((r) => r.name).sort();
         assert.deepEqual(names, ["webstack-app-0", "webstack-app-1", "webstack-db-0", "webstack-db-1", "webstack-lb"]);
-        const db0 = userDataOf(ofType(run, INSTANCE).find((r) => r.name === "webstack-db-0")!);
+        const db0 = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-db-0")!);
         assert.ok(db0.packages.includes("mariadb-server") && !db0.packages.includes("nginx"));
         assert.match(fileOf(db0, "/etc/nftables.conf")!, /ip saddr \{ 10\.20\.64\.10, 10\.20\.80\.10, 10\.20\.144\.10 \} tcp dport 3306 accept/);
         assert.ok(ingressSummary(run).includes("database <- app tcp/3306"));
@@ -323,7 +325,7 @@ describe("WebStack variants", () => {
         const ssh = ofType(run, INGRESS).map(inputs).filter((r) => r.fromPort === 22);
         assert.deepEqual(ssh.map((r) => r.cidrIpv4), ["198.51.100.0/24", "198.51.100.0/24"]);
         for (const instance of ofType(run, INSTANCE)) {
-            assert.match(fileOf(userDataOf(instance), "/etc/nftables.conf")!, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
+            assert.match(fileOf(userDataOf(run, instance), "/etc/nftables.conf")!, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
         }
     });
 });

@@ -1,0 +1,107 @@
+// What a server runs, wherever its files come from: its user data, plus the configuration
+// bundle(s) the user data fetches from S3 (the webstack program's servers carry a small boot
+// script and pull everything else as one cloud-config object per server). Every policy that
+// judges a server's files and the plan read them through readServerFiles, so a program that
+// moves its files out of the user data is judged on the same files as before.
+import { cachedByText } from "./textCache";
+import { allTexts, parseUserDataText, readUserData, UserData } from "./userData";
+
+export const BUCKET_OBJECT_TYPES = ["aws:s3/bucketObjectv2:BucketObjectv2", "aws:s3/bucketObject:BucketObject"];
+
+/** A resource as a stack policy sees it. */
+export interface StackResource {
+    type: string;
+    name: string;
+    props: Record<string, any>;
+}
+
+/** An S3 object the user data names: by the boot script's KEY=value lines or by an s3:// URI. */
+export interface BundleReference {
+    bucket?: string;
+    key: string;
+}
+
+/** The S3 objects a user data fetches: webstack's BUNDLE_BUCKET / BUNDLE_KEY lines, or any s3://bucket/key. */
+export function bundleReferences(ud: UserData): BundleReference[] {
+    const text = allTexts(ud).join("\n");
+    const refs: BundleReference[] = [];
+    const key = /^BUNDLE_KEY=(\S+)$/m.exec(text)?.[1];
+    if (key) {
+        refs.push({ bucket: /^BUNDLE_BUCKET=(\S+)$/m.exec(text)?.[1], key });
+    }
+    for (const m of text.matchAll(/\bs3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/([^\s'"`;|&]+)/g)) {
+        refs.push({ bucket: m[1], key: m[2] });
+    }
+    return refs;
+}
+
+interface BundleObject {
+    bucket?: string;
+    key: string;
+    /** Undefined while the content is not known (a preview of an Output). */
+    files?: UserData;
+}
+
+const parseBundle = cachedByText((content: string) => parseUserDataText(content));
+const bundleIndexes = new WeakMap<readonly StackResource[], BundleObject[]>();
+
+/** The stack's S3 objects with their content parsed as server files, built once per resource list. */
+function bundleObjects(resources: readonly StackResource[]): BundleObject[] {
+    let objects = bundleIndexes.get(resources);
+    if (!objects) {
+        objects = resources
+            .filter((r) => BUCKET_OBJECT_TYPES.includes(r.type) && typeof r.props.key === "string")
+            .map((r) => ({
+                bucket: typeof r.props.bucket === "string" ? r.props.bucket : undefined,
+                key: r.props.key as string,
+                files: typeof r.props.content === "string" ? parseBundle(r.props.content) : undefined,
+            }));
+        bundleIndexes.set(resources, objects);
+    }
+    return objects;
+}
+
+/** The server files of a bundle object (its content as cloud-config), if it is one. */
+export function readBundleObject(props: Record<string, any>): UserData | undefined {
+    return typeof props.content === "string" && props.content.trimStart().startsWith("#cloud-config") ? parseBundle(props.content) : undefined;
+}
+
+/**
+ * A server's files: its user data merged with every bundle it names that the stack holds.
+ * Undefined when the user data is unknown, or when it names a bundle whose content cannot be
+ * read here (not in the stack, or not known yet): a policy cannot judge files it cannot see.
+ */
+export function readServerFiles(server: StackResource, resources: readonly StackResource[]): UserData | undefined {
+    const ud = readUserData(server.props);
+    if (!ud) {
+        return undefined;
+    }
+    const refs = bundleReferences(ud);
+    if (refs.length === 0) {
+        return ud;
+    }
+    const objects = bundleObjects(resources);
+    const bundles: UserData[] = [];
+    for (const ref of refs) {
+        // The bucket's name is unknown in a preview before the bucket exists: the key alone must then be unique.
+        const matches = objects.filter((o) => o.key === ref.key && (o.bucket === undefined || ref.bucket === undefined || o.bucket === ref.bucket));
+        if (matches.length !== 1 || !matches[0].files) {
+            return undefined;
+        }
+        bundles.push(matches[0].files);
+    }
+    return mergeServerFiles(ud, bundles);
+}
+
+/** User data then bundles, in the order they are applied (later files win, as in cloud-init). */
+export function mergeServerFiles(ud: UserData, bundles: UserData[]): UserData {
+    const all = [ud, ...bundles];
+    return {
+        // A script's files are only in its text: the merge is read as text unless every part is cloud-config.
+        kind: all.every((u) => u.kind === "cloud-config") ? "cloud-config" : "script",
+        text: all.map((u) => u.text).join("\n"),
+        packages: [...new Set(all.flatMap((u) => u.packages))],
+        files: all.flatMap((u) => u.files),
+        runcmd: all.flatMap((u) => u.runcmd),
+    };
+}
