@@ -117,7 +117,7 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             name: `[webstack ${facts.stack}] TLS certificate expires soon`,
             windowMinutes: 60,
             query: `min(last_1h):min:tls.days_left{${scope}} < ${c.certificateExpiryDays}`,
-            message: `The certificate served on 443 expires in fewer than ${c.certificateExpiryDays} days. Run pulumi up (generated certificates renew early) or renew the provided one.${notify}`,
+            message: `A certificate in use (the frontend's, a backend's or a database's; tls.days_left by host and cert path) expires in fewer than ${c.certificateExpiryDays} days. Run pulumi up (generated certificates renew early; the servers pick up the new ones within minutes) or renew the provided one. If pulumi up already ran, the server's webstack-apply may be failing: see the config-apply monitor.${notify}`,
             critical: c.certificateExpiryDays,
             notifyNoData: false,
             type: "query alert",
@@ -139,6 +139,18 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
             type: "service check",
         });
     }
+    specs.push({
+        key: "config-apply",
+        name: `[webstack ${facts.stack}] A server cannot apply its configuration bundle`,
+        query: `"webstack.config.apply".over("${scope}").by("host").last(2).count_by_status()`,
+        message: `webstack-apply on {{host.name}} refused or failed the server's configuration bundle twice in a row; the server keeps running its last good configuration, so changes (renewed certificates included) are not reaching it. See \`journalctl -u webstack-apply\` on the server.${notify}`,
+        critical: 1,
+        // The applier reports every 5 minutes; two reports.
+        windowMinutes: 10,
+        // No agent yet, or the timer stopped: a server that stops reporting is not applying anything either.
+        notifyNoData: true,
+        type: "service check",
+    });
     return specs;
 }
 

@@ -20,6 +20,8 @@ export interface DatadogChecksSpec {
     mysqlSocket: string;
     /** Public name whose certificate the tls check watches (load balancer). */
     publicHostname: string;
+    /** Certificate files the server uses (backend, database, frontend chain): the tls check reads their expiry from disk. */
+    certificateFiles: string[];
     tags: string[];
 }
 
@@ -62,7 +64,6 @@ export function renderDatadogChecks(spec: DatadogChecksSpec): RenderedFile[] {
     if (spec.components.includes("load-balancer")) {
         // The web QPS monitor reads haproxy.frontend.http.requests.count from this endpoint.
         files.push(file("haproxy", { openmetrics_endpoint: spec.haproxyMetricsUrl, use_openmetrics: true }));
-        files.push(file("tls", { server: spec.publicHostname, port: 443 }));
     }
     if (spec.components.includes("web")) {
         files.push(file("nginx", { nginx_status_url: spec.nginxStatusUrl }));
@@ -70,6 +71,15 @@ export function renderDatadogChecks(spec: DatadogChecksSpec): RenderedFile[] {
     if (spec.components.includes("database")) {
         // The dd-agent user authenticates through the socket: no password to store.
         files.push(file("mysql", { sock: spec.mysqlSocket, username: "dd-agent", options: { replication: true, galera_cluster: false } }));
+    }
+    // Every certificate in use, not only the frontend's: the tls check reads local files
+    // (local_cert_path), and the load balancer also checks what clients are served on 443.
+    const tlsInstances = [
+        ...(spec.components.includes("load-balancer") ? [{ server: spec.publicHostname, port: 443, tags: spec.tags }] : []),
+        ...spec.certificateFiles.map((certificate) => ({ local_cert_path: certificate, tags: [...spec.tags, `cert_path:${certificate}`] })),
+    ];
+    if (tlsInstances.length > 0) {
+        files.push({ path: "/etc/datadog-agent/conf.d/tls.d/conf.yaml", content: `# Rendered by webstack (renderDatadogChecks).\n${stringify({ init_config: {}, instances: tlsInstances })}`, permissions: "0644" });
     }
     return files;
 }

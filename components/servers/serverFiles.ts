@@ -299,6 +299,11 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             nginxStatusUrl: `http://127.0.0.1:${PORTS.nginxStatus}/nginx_status`,
             mysqlSocket: PATHS.mysqlSocket,
             publicHostname: `www.${facts.domain}`,
+            certificateFiles: [
+                ...(has("load-balancer") ? [PATHS.frontendCertificate] : []),
+                ...(has("web") || has("database") ? [PATHS.serverCertificate] : []),
+                ...(has("database") && server.database ? [PATHS.mysqlCertificate] : []),
+            ],
             tags: agentTags(server, facts),
         });
     files.push(...datadogChecks);

@@ -233,11 +233,21 @@ describe("renderServerBundle", () => {
 });
 
 describe("renderDatadogChecks", () => {
-    const spec = { haproxyMetricsUrl: "http://127.0.0.1:8404/metrics", nginxStatusUrl: "http://127.0.0.1:8081/nginx_status", mysqlSocket: "/run/mysqld/mysqld.sock", publicHostname: "www.example.com", tags: ["env:dev"] };
+    const spec = { haproxyMetricsUrl: "http://127.0.0.1:8404/metrics", nginxStatusUrl: "http://127.0.0.1:8081/nginx_status", mysqlSocket: "/run/mysqld/mysqld.sock", publicHostname: "www.example.com", tags: ["env:dev"], certificateFiles: [] as string[] };
     it("configures only the checks for what the server runs", () => {
         const paths = (components: any[]) => renderDatadogChecks({ ...spec, components }).map((f) => f.path.split("/")[4]);
         assert.deepEqual(paths(["load-balancer"]), ["haproxy.d", "tls.d"]);
         assert.deepEqual(paths(["web", "app", "database"]), ["nginx.d", "mysql.d"]);
+        assert.deepEqual(renderDatadogChecks({ ...spec, components: ["web"], certificateFiles: ["/c.pem"] }).map((f) => f.path.split("/")[4]), ["nginx.d", "tls.d"]);
+    });
+    it("watches the expiry of every certificate in use: what clients are served, and each certificate file on disk", () => {
+        const files = renderDatadogChecks({ ...spec, components: ["load-balancer"], certificateFiles: ["/etc/haproxy/tls/site.pem"] });
+        const tls = parse(files.find((f) => f.path === "/etc/datadog-agent/conf.d/tls.d/conf.yaml")!.content);
+        assert.deepEqual(tls.instances[0], { server: "www.example.com", port: 443, tags: ["env:dev"] });
+        assert.deepEqual(tls.instances[1], { local_cert_path: "/etc/haproxy/tls/site.pem", tags: ["env:dev", "cert_path:/etc/haproxy/tls/site.pem"] });
+        const db = renderDatadogChecks({ ...spec, components: ["web", "database"], certificateFiles: ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"] });
+        const dbTls = parse(db.find((f) => f.path.endsWith("tls.d/conf.yaml"))!.content);
+        assert.deepEqual(dbTls.instances.map((i: any) => i.local_cert_path), ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"]);
     });
     it("reads HAProxy's Prometheus endpoint and MySQL replication through the socket", () => {
         const [haproxy] = renderDatadogChecks({ ...spec, components: ["load-balancer"] });
