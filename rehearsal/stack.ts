@@ -19,7 +19,7 @@ import { RehearsalPlan } from "./plan";
 import { ensureRootfs } from "./rootfs";
 import { buildServerRoot, rehearsalMounts, ServerRoot, unmountServerRoot } from "./roots";
 import { allowedFlows, internetFlows, InternetService, renderRouterRuleset } from "./securityGroups";
-import { AwsStandIn, DATADOG_INSTALL_HOST, DatadogStandIn, startStandIns } from "./standIns";
+import { AwsStandIn, DATADOG_INSTALL_HOST, DatadogStandIn, RDS_TRUSTSTORE_HOST, startStandIns } from "./standIns";
 
 /** A booted stack: what the checks, faults and benchmark work against. */
 export interface BootedStack {
@@ -181,7 +181,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             const principal = standIns.aws.principalOf(server.key);
             roots[server.key] = await buildServerRoot(runDir, serverNamespace(server.key), server, image.dir, {
                 userData: userData[server.key],
-                hosts: hosts([`${INTERNET.datadogInstaller} ${DATADOG_INSTALL_HOST}`]),
+                hosts: hosts([`${INTERNET.datadogInstaller} ${DATADOG_INSTALL_HOST} ${RDS_TRUSTSTORE_HOST}`]),
                 aptProxyUrl: `http://${INTERNET.debianMirror}:80`,
                 aws: { region: plan.region, endpointUrl: standIns.aws.url, accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
                 trustedCaPems: [standIns.datadog.caPem],

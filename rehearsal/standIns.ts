@@ -12,6 +12,8 @@ import { RehearsalPlan } from "./plan";
  * role, and the Datadog agent installer, which records the call and installs nothing.
  */
 export const DATADOG_INSTALL_HOST = "install.datadoghq.com";
+/** Amazon's RDS CA bundle host: the stand-in serves its own CA there (RDS itself is not booted). */
+export const RDS_TRUSTSTORE_HOST = "truststore.pki.rds.amazonaws.com";
 
 export interface AwsRequest {
     server: string;
@@ -125,13 +127,16 @@ async function startDatadogStandIn(options: StandInOptions): Promise<DatadogStan
     const file = (name: string) => path.join(options.pki, name);
     await must(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=webstack rehearsal stand-in CA", "-keyout", file("ca.key"), "-out", file("ca.crt")]);
     await must(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${DATADOG_INSTALL_HOST}`, "-keyout", file("dd.key"), "-out", file("dd.csr")]);
-    fs.writeFileSync(file("dd.ext"), `subjectAltName = DNS:${DATADOG_INSTALL_HOST}\nextendedKeyUsage = serverAuth\n`);
+    fs.writeFileSync(file("dd.ext"), `subjectAltName = DNS:${DATADOG_INSTALL_HOST}, DNS:${RDS_TRUSTSTORE_HOST}\nextendedKeyUsage = serverAuth\n`);
     await must(["openssl", "x509", "-req", "-in", file("dd.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", file("dd.ext"), "-out", file("dd.crt")]);
     const requests: DatadogRequest[] = [];
     const script = `#!/bin/sh\n# webstack rehearsal: stand-in for Datadog's agent installer. Installs nothing.\necho "datadog installer stand-in: agent NOT installed (site $DD_SITE, tags $DD_HOST_TAGS)"\n`;
     const server = https.createServer({ key: fs.readFileSync(file("dd.key")), cert: fs.readFileSync(file("dd.crt")) }, (req, res) => {
         requests.push({ method: req.method ?? "", path: req.url ?? "", from: req.socket.remoteAddress ?? "" });
-        if (req.url === "/scripts/install_script_agent7.sh") {
+        if (req.headers.host === RDS_TRUSTSTORE_HOST && req.url === "/global/global-bundle.pem") {
+            res.writeHead(200, { "content-type": "application/x-pem-file" });
+            res.end(fs.readFileSync(file("ca.crt")));
+        } else if (req.url === "/scripts/install_script_agent7.sh") {
             res.writeHead(200, { "content-type": "text/x-shellscript" });
             res.end(script);
         } else {

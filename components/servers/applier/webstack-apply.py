@@ -37,6 +37,7 @@ STATE_DIR = "/var/lib/webstack/apply"
 APPLIED = os.path.join(STATE_DIR, "applied.yaml")
 SECRET_VERSIONS = os.path.join(STATE_DIR, "secret-versions.json")
 RESULT = os.path.join(STATE_DIR, "last-result.json")
+FAILED_COMMANDS = os.path.join(STATE_DIR, "failed-boot-commands.json")
 LOCK = "/run/webstack-apply.lock"
 SERVICE_CHECK = "webstack.config.apply"
 DOGSTATSD = ("127.0.0.1", 8125)
@@ -208,8 +209,10 @@ def first_apply(env, doc, version_id):
         try:
             run(command, "boot command")
         except ApplyError as error:
-            failures.append(str(error))
+            failures.append((command, str(error)))
             log(str(error))
+    save_json(FAILED_COMMANDS, [command for command, _ in failures])
+    failures = [error for _, error in failures]
     summary = f"first apply of bundle version {version_id or '(unversioned)'}: {len(doc.get('write_files', []))} files, {len(versions)} secrets"
     # Like cloud-init's runcmd, boot commands run once per instance: a failed one is reported, not retried.
     return summary + (f"; {len(failures)} boot command(s) failed, first: {failures[0]}" if failures else ""), not failures
