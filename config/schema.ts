@@ -156,6 +156,8 @@ export const databaseSchema = z
             }),
         /** Instance type of dedicated database servers. */
         instanceType: instanceType.default("t3.small"),
+        /** Size of each self-managed database server's data volume in GiB (colocated and dedicated; the volume outlives the server). */
+        dataVolumeGb: z.number().int().min(8).max(16384).default(20),
         /** RDS instance class (placement rds). */
         rdsInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS class such as db.t4g.small" }).default("db.t4g.small"),
         /** RDS storage in GiB (placement rds). */
@@ -269,12 +271,25 @@ export const configSchema = z
          * re-encrypts and verifies every backend against the internal CA.
          */
         backendHop: z.enum(["plaintext", "tls"]).default("tls"),
+        /**
+         * Servers that follow the newest Debian 13 image (at most one at a time): the next `up`
+         * replaces it if a newer image exists. Every other server keeps the image it was built from.
+         */
+        refreshImage: z.array(z.string()).max(1, { message: "lists more than one server: refresh images one server at a time (database replica first), removing each key once its server is replaced" }).default([]),
         database: databaseSchema.prefault({}),
         certificate: certificateSchema.prefault({}),
         monitoring: monitoringSchema.prefault({}),
     })
     .strict()
     .superRefine((c, ctx) => {
+        // Refinements run even when a field failed its own check: never trust appServerCount's size here.
+        const appServers = Number.isInteger(c.appServerCount) && c.appServerCount >= 1 && c.appServerCount <= 20 ? c.appServerCount : 0;
+        const serverKeys = ["lb", ...Array.from({ length: appServers }, (_, i) => `app-${i}`), ...(c.database.placement === "dedicated" ? ["db-0", "db-1"] : [])];
+        c.refreshImage.forEach((key, i) => {
+            if (!serverKeys.includes(key)) {
+                ctx.addIssue({ code: "custom", path: ["refreshImage", i], message: `is not a server of this stack; servers: ${serverKeys.join(", ")}` });
+            }
+        });
         if (c.database.placement === "colocated" && c.appServerCount < 2) {
             ctx.addIssue({
                 code: "custom",

@@ -42,6 +42,8 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                 }
                 case "aws:s3/bucketObjectv2:BucketObjectv2":
                     return { id: String(args.inputs.key), state: { ...state, versionId: stableId(`${args.name}/${String(args.inputs.content ?? "")}`, 32), etag: stableId(String(args.inputs.content ?? ""), 32) } };
+                case "aws:ebs/volume:Volume":
+                    return { id: `vol-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:volume/vol-${id}` } };
                 case "aws:route53/zone:Zone":
                     return { id: `Z${id.toUpperCase()}`, state: { ...state, zoneId: `Z${id.toUpperCase()}` } };
                 case "aws:ssm/parameter:Parameter":
@@ -94,6 +96,8 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                     return { names: ["a", "b", "c"].map((z) => `${region}${z}`), zoneIds: ["az1", "az2", "az3"].map((z) => `use1-${z}`), id: region };
                 case "aws:ec2/getAmi:getAmi":
                     return { id: "ami-0d3b1e5c0debian13", imageId: "ami-0d3b1e5c0debian13", name: "debian-13-amd64-20261101-2280", ownerId: "136693071363", architecture: "x86_64" };
+                case "aws:ec2/getSubnet:getSubnet":
+                    return { id: args.inputs.id, availabilityZone: `${region}a`, availabilityZoneId: "use1-az1", cidrBlock: "10.20.0.0/20", vpcId: "vpc-mock" };
                 case "aws:ssm/getParameter:getParameter":
                     return { name: args.inputs.name, type: "String", value: "ami-0123456789abcdef0", insecureValue: "ami-0123456789abcdef0", version: 1, arn: "", id: args.inputs.name };
                 default:

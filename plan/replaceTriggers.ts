@@ -196,6 +196,10 @@ export const REPLACE_TRIGGERS: Record<string, ReplaceTriggers> = {
         inputs: ["allocationId", "connectivityType", "privateIp", "secondaryPrivateIpAddressCount", "subnetId"],
         source: `${AWS} internal/service/ec2/vpc_nat_gateway.go @ 04088eaa54948421bf1ef7494ae2b2c01d9243e3`,
     },
+    "aws:ec2/volumeAttachment:VolumeAttachment": {
+        inputs: ["deviceName", "instanceId", "volumeId"],
+        source: `${AWS} internal/service/ec2/ebs_volume_attachment.go (device_name, instance_id, volume_id ForceNew; NOT VERIFIED at a pinned commit)`,
+    },
     "aws:ebs/volume:Volume": {
         inputs: ["availabilityZone", "encrypted", "kmsKeyId", "multiAttachEnabled", "outpostArn", "snapshotId"],
         source: `${AWS} internal/service/ec2/ebs_volume.go @ 0073593e7d6993ba482409f4dc35438daaa79bb3 (size, type, iops, throughput are in-place)`,

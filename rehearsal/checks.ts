@@ -23,6 +23,7 @@ import {
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
 import { readEnvFile, ServerRoot } from "./roots";
 import { APP_ENV_FILE } from "../components/appserver/renderApp";
+import { DATA_VOLUME } from "../components/servers/serverFiles";
 import { BootedStack } from "./stack";
 import { inServer, mustSystemctl } from "./units";
 import { checkCloudInit, checkUnits } from "./bootChecks";
@@ -49,6 +50,7 @@ export async function runChecks(stack: BootedStack, log: (line: string) => void)
         ["backend.rogue-cert-refused", checkRogueBackend],
         ["db.replication", checkReplication],
         ["db.replica-read-only", checkReplicaReadOnly],
+        ["db.data-volume", checkDataVolume],
         ["db.replication-tls", checkReplicationTls],
         ["db.plaintext-refused", checkDatabasePlaintextRefused],
         ["app.database", checkAppDatabase],
@@ -214,6 +216,22 @@ async function checkReplicaReadOnly(stack: BootedStack): Promise<CheckResult> {
     const readOnly = await mustSql(rootSql(stack.replica!, "SELECT @@read_only"), "read_only");
     const ok = out.code !== 0 && /read-only|read_only|1290/i.test(out.stderr) && readOnly === "1";
     return verdict("db.replica-read-only", ok, `INSERT as webapp over TLS on the replica: ${out.code === 0 ? "ACCEPTED" : out.stderr.trim().split("\n").pop()}; @@read_only=${readOnly} (root keeps READ ONLY ADMIN in MariaDB, so the app user is what is tested)`);
+}
+
+/** Each self-managed database keeps its data directory on its own data volume, mounted by label. */
+async function checkDataVolume(stack: BootedStack): Promise<CheckResult> {
+    if (!selfManaged(stack)) return rdsNotApplicable("db.data-volume");
+    const lines: string[] = [];
+    let ok = true;
+    for (const root of [stack.primary!, stack.replica!]) {
+        const mount = await root.container!.run(["findmnt", "-n", "-o", "SOURCE,LABEL,FSTYPE", DATA_VOLUME.mountPoint], { timeoutMs: 30000 });
+        const [source, label, fstype] = mount.stdout.trim().split(/\s+/);
+        const datadir = await mustSql(rootSql(root, "SELECT @@datadir"), "datadir");
+        const good = mount.code === 0 && label === DATA_VOLUME.label && source === root.devices?.[0] && datadir.replace(/\/$/, "") === DATA_VOLUME.mountPoint;
+        ok &&= good;
+        lines.push(`${root.server.key}: ${DATA_VOLUME.mountPoint} ${mount.code === 0 ? `on ${source} (${fstype}, label ${label})` : "NOT MOUNTED"}, datadir ${datadir}`);
+    }
+    return verdict("db.data-volume", ok, lines.join("; "));
 }
 
 async function checkReplicationTls(stack: BootedStack): Promise<CheckResult> {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { runChecks } from "./checks";
 import { runFaults } from "./faults";
+import { runDrill } from "./drill";
 import { measure } from "./bench";
 import { BackendHopOverride, PlacementOverride, planRehearsal, RehearsalOptions } from "./plan";
 import { formatReport, RehearsalReport, reportFailed } from "./report";
@@ -10,13 +11,15 @@ import { sleep } from "./exec";
 import { RegistryUnreachable } from "./aptProxy";
 import { osPrettyName } from "./bootChecks";
 
-const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-checks] [--no-faults] [--bench] [--json <file>] [--hold <seconds>]`;
+const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-checks] [--no-faults] [--drill day2] [--bench] [--json <file>] [--hold <seconds>]`;
 
 interface CliOptions extends RehearsalOptions {
     faults: boolean;
     checks: boolean;
     /** Run the wrk benchmark after the checks (before the faults). */
     bench: boolean;
+    /** Run a drill after the checks (before the faults): day2 delivers routine changes to the running stack. */
+    drill?: "day2";
     json?: string;
     /** Keep the booted stack up this many seconds before teardown (debugging; at most 600). */
     holdSeconds?: number;
@@ -43,6 +46,11 @@ function parseArgs(argv: string[]): CliOptions {
         } else if (arg === "--no-faults") options.faults = false;
         else if (arg === "--no-checks") options.checks = false;
         else if (arg === "--bench") options.bench = true;
+        else if (arg === "--drill") {
+            const v = value();
+            if (v !== "day2") throw new Error(`--drill must be day2, not "${v}"`);
+            options.drill = v;
+        }
         else if (arg === "--json") options.json = value();
         else if (arg === "--hold") options.holdSeconds = Math.min(600, Math.max(0, Number(value()) || 0));
         else throw new Error(`unknown argument ${arg}\n${USAGE}`);
@@ -82,6 +90,7 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
             log("bench: wrk…");
             report.bench = await timed(report, "bench", () => measure(stack));
         }
+        if (options.drill) report.checks.push(...(await timed(report, "drill", () => runDrill(stack, log))));
         if (options.faults) report.checks.push(...(await timed(report, "faults", () => runFaults(stack, log))));
         if (options.holdSeconds) {
             log(`holding the stack up for ${options.holdSeconds} s (run dir ${stack.runDir}); Ctrl-C tears it down`);
@@ -120,7 +129,7 @@ function stackNotes(stack: BootedStack): string[] {
         notRehearsed.splice(
             1,
             0,
-            `Amazon RDS (the app servers are rendered against stand-in endpoints; database checks are N/A; ${plan.topology.appServers[0].key}'s RDS CA download and app-user creation cannot succeed and retry for minutes before the boot goes on — its runcmd does not stop on them, so cloud-init still reports done)`,
+            `Amazon RDS (the app servers are rendered against stand-in endpoints and fetch the RDS CA bundle from the HTTPS stand-in; database checks are N/A; ${plan.topology.appServers[0].key}'s app-user creation cannot succeed and retries for minutes: its boot command fails, cloud-init reports error, and boot.cloud-init names that one step as not verified)`,
         );
     }
     notes.push(`not rehearsed: ${notRehearsed.join("; ")}`);

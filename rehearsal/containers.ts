@@ -45,6 +45,8 @@ export class Container {
             "--timezone=off",
             "--link-journal=no",
             "--console=read-only",
+            // Block devices standing in for the server's attached EBS volumes (loop devices).
+            ...(this.root.devices ?? []).map((device) => `--bind=${device}`),
         ];
     }
 

@@ -23,6 +23,8 @@ export interface ServerRoot {
     userData: string;
     /** Set once booted. */
     container?: Container;
+    /** Loop devices standing in for the server's EBS data volumes, bound into the container. */
+    devices?: string[];
 }
 
 export interface ServerEnvironment {

@@ -83,9 +83,31 @@ export interface TeardownState {
     standIns: { stop(): Promise<void> }[];
     /** How each container stopped (powered off / SIGTERM / SIGKILL), for the report. */
     stopped: Record<string, string>;
+    /** Loop devices standing in for EBS data volumes. */
+    loops: string[];
 }
 
-export const newTeardownState = (): TeardownState => ({ roots: [], standIns: [], stopped: {} });
+export const newTeardownState = (): TeardownState => ({ roots: [], standIns: [], stopped: {}, loops: [] });
+
+/** Size of each stand-in data volume (a sparse file): enough for MariaDB's system tables and the checks' rows. */
+const DATA_VOLUME_MB = 512;
+
+/**
+ * An EBS data volume's stand-in: a loop device over a sparse file in the run directory, bound
+ * into the container; after boot the rehearsal adds the /dev/disk/by-id link udev makes for an
+ * EBS volume on a Nitro instance (containers run no udev), as the attachment would.
+ */
+async function createDataVolume(runDir: string, serverKey: string, state: TeardownState): Promise<string> {
+    const image = path.join(runDir, `${serverKey}-data.img`);
+    fs.writeFileSync(image, "");
+    fs.truncateSync(image, DATA_VOLUME_MB * 1024 * 1024);
+    const loop = (await must(["losetup", "--find", "--show", image])).trim();
+    state.loops.push(loop);
+    return loop;
+}
+
+/** The rehearsal's stand-in volume id of a server: what EC2 would have assigned. */
+export const rehearsalVolumeId = (serverKey: string) => `vol-0rehearsal${crypto.createHash("sha256").update(serverKey).digest("hex").slice(0, 6)}`;
 
 /**
  * Boots the stack: namespaces and the router's security-group mirror, the apt proxy, the
@@ -142,6 +164,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
             serverCertificatePem: Object.fromEntries(topology.servers.filter((s) => certificates.leaves[s.key]).map((s) => [s.key, certificates.leaves[s.key].certificatePem])),
         },
+        dataVolumeIds: Object.fromEntries(topology.databaseServers.map((s) => [s.key, rehearsalVolumeId(s.key)])),
         // RDS is not booted; the app servers are rendered against stand-in endpoint names.
         managedDatabase: managed
             ? { writerHost: `webstack-db.rds-not-booted.invalid`, readerHost: `webstack-db-replica.rds-not-booted.invalid`, masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-not-booted" }
@@ -187,6 +210,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
                 trustedCaPems: [standIns.datadog.caPem],
             });
             state.roots.push(roots[server.key]);
+            if (server.database) roots[server.key].devices = [await createDataVolume(runDir, server.key, state)];
         }
     });
 
@@ -196,6 +220,10 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
                 const container = new Container(roots[server.key]);
                 roots[server.key].container = container;
                 await container.start();
+                for (const device of roots[server.key].devices ?? []) {
+                    const link = `/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${rehearsalVolumeId(server.key).replace("-", "")}`;
+                    await container.run(["sh", "-c", `mkdir -p /dev/disk/by-id && ln -sf ${device} ${link}`], { timeoutMs: 30000 });
+                }
             }),
         );
     });
@@ -285,6 +313,10 @@ export async function teardown(state: TeardownState): Promise<string[]> {
         ),
     );
     for (const standIn of state.standIns) await attempt("stopping a stand-in", () => standIn.stop());
+    // This run's loop devices, and any a crashed run left over a file in a run directory.
+    const listed = await run(["losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"]);
+    const stale = listed.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, file]) => file?.startsWith(RUN_DIR_PREFIX)).map(([name]) => name);
+    for (const loop of new Set([...state.loops, ...stale])) await attempt(`detaching ${loop}`, () => must(["losetup", "-d", loop]));
     if (state.aptProxy) await attempt("stopping apt-cacher-ng", () => state.aptProxy!.stop());
     // Kills whatever still runs in a rehearsal namespace (also a crashed run's containers).
     await attempt("deleting namespaces", async () => problems.push(...(await destroyNetwork())));

@@ -23,12 +23,25 @@ export interface ReloadableService {
     reload: string[][];
 }
 
+/**
+ * An EBS data volume the applier mounts (by its file-system label) before any package is
+ * installed, formatting it only when it holds no file system at all.
+ */
+export interface DataVolume {
+    volumeId: string;
+    /** The device name the attachment asks for (/dev/sdf; /dev/xvdf on Xen, an NVMe by-id link on Nitro). */
+    device: string;
+    label: string;
+    mountPoint: string;
+}
+
 /** Everything rendered for one server: the cloud-config shape plus what the applier needs. */
 export interface ServerBundleSpec extends CloudInitSpec {
     /** System users created before any file or secret is written (they own some of them). */
     users: string[];
     secrets: SecretFile[];
     services: ReloadableService[];
+    volumes: DataVolume[];
     /** Tags of the applier's Datadog service check (webstack.config.apply). */
     tags: string[];
 }
@@ -47,6 +60,7 @@ export function renderServerBundle(spec: ServerBundleSpec): string {
             users: spec.users,
             secrets: spec.secrets.map((s) => ({ parameter: s.parameter, path: s.path, owner: s.owner, mode: s.mode })),
             services: spec.services,
+            volumes: spec.volumes,
             tags: spec.tags,
         },
     };

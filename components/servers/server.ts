@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bundleKey, renderBootstrap } from "./renderBootstrap";
+import { DATA_VOLUME } from "./serverFiles";
 
 /**
  * The official Debian 13 (trixie) AMI: published by the Debian cloud team's AWS account
@@ -46,6 +47,10 @@ export interface ServerArgs {
     /** Give the server an Elastic IP (the load balancer). */
     readonly publicAddress: boolean;
     readonly rootVolumeGb?: number;
+    /** Follow the newest image (webstack:refreshImage): otherwise the server keeps the image it was built from. */
+    readonly followLatestImage?: boolean;
+    /** The server's data volume (self-managed databases), attached at DATA_VOLUME.device. */
+    readonly dataVolumeId?: pulumi.Input<string>;
 }
 
 /**
@@ -133,10 +138,16 @@ export class Server extends pulumi.ComponentResource {
             },
             // The bundle and the role's read access exist before the first boot fetches them.
             // Delete before replace: the replacement needs the fixed private address the old server holds.
-            { ...parent, ignoreChanges: ["ami"], deleteBeforeReplace: true, dependsOn: [bundle, secretsPolicy] },
+            // A new Debian image never replaces every server in one `up`: only the one webstack:refreshImage names follows it.
+            { ...parent, ignoreChanges: args.followLatestImage ? [] : ["ami"], deleteBeforeReplace: true, dependsOn: [bundle, secretsPolicy] },
         );
         this.instanceId = instance.id;
         this.privateIp = instance.privateIp;
+
+        if (args.dataVolumeId) {
+            // Stopping the instance before detaching shuts MariaDB down cleanly before its disk goes.
+            new aws.ec2.VolumeAttachment(`${name}-data`, { deviceName: DATA_VOLUME.device, volumeId: args.dataVolumeId, instanceId: instance.id, stopInstanceBeforeDetaching: true }, parent);
+        }
 
         new aws.route53.Record(`${name}-dns`, { zoneId: args.privateZoneId, name: args.fqdn, type: "A", ttl: 60, records: [instance.privateIp] }, parent);
 

@@ -1,7 +1,7 @@
 import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "../appserver/renderApp";
 import { renderNginxSite } from "../appserver/renderNginxSite";
 import { CloudInitFile } from "../cloudinit/renderCloudInit";
-import { ReloadableService, SecretFile, ServerBundleSpec } from "../cloudinit/renderServerBundle";
+import { DataVolume, ReloadableService, SecretFile, ServerBundleSpec } from "../cloudinit/renderServerBundle";
 import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
 import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
 import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "../database/renderMysqlConfig";
@@ -85,7 +85,12 @@ export interface StackFacts {
         serverCertificatePem: Record<string, string>;
     };
     monitoring: { site: string; tags: string[] };
+    /** EBS volume id of each self-managed database server's data volume, by server key. */
+    dataVolumeIds: Record<string, string>;
 }
+
+/** The data volume every self-managed database server keeps /var/lib/mysql on. */
+export const DATA_VOLUME = { device: "/dev/sdf", label: "webstack-data", mountPoint: "/var/lib/mysql", unit: "webstack-data.service" } as const;
 
 /**
  * Every file, package, secret, boot command and reloadable service of one server, from plain
@@ -103,6 +108,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
     const commands: (string | string[])[] = [];
     const startServices: (string | string[])[] = [];
     const users: string[] = [];
+    const volumes: DataVolume[] = [];
     const applierFiles = renderApplierFiles();
     const services: ReloadableService[] = [
         // First: a scale-out must let the new peer in before anything starts sending to it.
@@ -238,6 +244,41 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
         const primary = primaryDatabase(facts.topology) ?? missing(server, "primary database");
         const replica = replicaDatabase(facts.topology) ?? missing(server, "replica database");
         packages.push(MARIADB_PACKAGE);
+        // The rows live on the server's own EBS volume, mounted before MariaDB is installed, so a
+        // replaced server finds them (and the package then leaves the existing data directory alone).
+        volumes.push({ volumeId: facts.dataVolumeIds[server.key] ?? missing(server, "data volume"), device: DATA_VOLUME.device, label: DATA_VOLUME.label, mountPoint: DATA_VOLUME.mountPoint });
+        files.push(
+            {
+                path: `/etc/systemd/system/${DATA_VOLUME.unit}`,
+                content: `# Rendered by webstack (buildServerFiles).
+[Unit]
+Description=webstack: mount the database's data volume (label ${DATA_VOLUME.label}) at ${DATA_VOLUME.mountPoint}
+DefaultDependencies=no
+After=local-fs.target
+Before=${MARIADB_SERVICE}.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=${APPLIER_PATH} --mount-data
+
+[Install]
+WantedBy=multi-user.target
+`,
+                permissions: "0644",
+            },
+            {
+                // MariaDB never starts on an empty directory of the root volume in place of its data.
+                path: `/etc/systemd/system/${MARIADB_SERVICE}.service.d/webstack-data.conf`,
+                content: `# Rendered by webstack (buildServerFiles).
+[Unit]
+Requires=${DATA_VOLUME.unit}
+After=${DATA_VOLUME.unit}
+`,
+                permissions: "0644",
+            },
+        );
+        commands.push(["systemctl", "daemon-reload"], ["systemctl", "enable", DATA_VOLUME.unit]);
         files.push({ path: PATHS.mysqlCertificate, content: facts.certificates.serverCertificatePem[server.key], permissions: "0644" });
         secrets.push(
             { parameter: facts.parameters.tlsKey(server.key), path: PATHS.mysqlKey, owner: "mysql:mysql", mode: "0600" },
@@ -280,11 +321,13 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
         startServices.unshift(["systemctl", "restart", MARIADB_SERVICE], [DATABASE_BOOTSTRAP_PATH]);
         services.push(
             // MariaDB reloads its certificate and key without a restart (FLUSH SSL, MariaDB 10.4+).
+            // LOCAL: a FLUSH is binlogged by default, and the replica would then reload its own
+            // files whenever the primary does, possibly mid-swap, stopping its SQL thread (found by the drill).
             {
                 name: "mariadb-tls",
                 paths: [PATHS.mysqlCertificate, PATHS.mysqlKey, PATHS.internalCa],
                 checks: [[APPLIER_PATH, "--check-key-pair", PATHS.mysqlCertificate, PATHS.mysqlKey]],
-                reload: [["mariadb", `--defaults-file=${PATHS.rootOptionFile}`, "-e", "FLUSH SSL"]],
+                reload: [["mariadb", `--defaults-file=${PATHS.rootOptionFile}`, "-e", "FLUSH LOCAL SSL"]],
             },
             // my.cnf has no reload: a change restarts MariaDB (no routine change touches it).
             { name: "mariadb-config", paths: [MARIADB_CONFIG_PATH], checks: [["mariadbd", "--help", "--verbose", "--user=mysql"]], reload: [["systemctl", "restart", MARIADB_SERVICE]] },
@@ -327,6 +370,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
         secrets,
         users,
         services,
+        volumes,
         tags: agentTags(server, facts),
         // Run once, by the applier's first apply, after packages, users, files and secrets.
         commands: [

@@ -11,6 +11,8 @@ export interface StackFactsInput {
     certificates: StackFacts["certificates"];
     /** RDS endpoints and master secret with placement rds; ignored otherwise (the self-managed servers' names are used). */
     managedDatabase?: { writerHost: string; readerHost: string; masterSecretArn: string };
+    /** The data volume of each self-managed database server, by server key. */
+    dataVolumeIds?: Record<string, string>;
 }
 
 /** The plain facts every server's files are rendered from; shared by the program and the rehearsal. */
@@ -36,5 +38,6 @@ export function buildStackFacts(input: StackFactsInput): StackFacts {
         parameters: secretParameterNames(input.stack),
         certificates: input.certificates,
         monitoring: { site: config.monitoring.site, tags: config.monitoring.tags },
+        dataVolumeIds: input.dataVolumeIds ?? {},
     };
 }

@@ -103,6 +103,25 @@ export class WebStack extends pulumi.ComponentResource {
             parent,
         ).id;
 
+        // Each self-managed database server's rows live on its own volume, which outlives the server:
+        // retainOnDelete keeps it through a replacement or `pulumi destroy` (and the plan's
+        // --compare exits 1 when one would be replaced or deleted).
+        const dataVolumes: Record<string, aws.ebs.Volume> = {};
+        for (const plan of topology.databaseServers) {
+            dataVolumes[plan.key] = new aws.ebs.Volume(
+                `${name}-${plan.key}-data`,
+                {
+                    availabilityZone: aws.ec2.getSubnetOutput({ id: network.subnetIds[plan.tier][plan.zoneIndex] }, parent).availabilityZone,
+                    size: config.database.dataVolumeGb,
+                    type: "gp3",
+                    encrypted: true,
+                    tags: { Name: `${name}-${plan.key}-data` },
+                },
+                { ...parent, retainOnDelete: true },
+            );
+        }
+        const dataVolumeIds = pulumi.all(Object.fromEntries(Object.entries(dataVolumes).map(([key, volume]) => [key, volume.id])));
+
         const facts: pulumi.Output<StackFacts> = pulumi
             .all([
                 region,
@@ -110,8 +129,9 @@ export class WebStack extends pulumi.ComponentResource {
                 certificates.frontendCertificatePem,
                 pulumi.all(certificates.serverCertificatePems),
                 managed ? pulumi.all([managed.writerEndpoint, managed.readerEndpoint, managed.masterSecretArn]) : pulumi.output(undefined),
+                dataVolumeIds,
             ])
-            .apply(([regionName, caPem, frontendPem, serverPems, endpoints]) =>
+            .apply(([regionName, caPem, frontendPem, serverPems, endpoints, volumeIds]) =>
                 buildStackFacts({
                     config,
                     stack,
@@ -119,6 +139,7 @@ export class WebStack extends pulumi.ComponentResource {
                     topology,
                     certificates: { internalCaPem: caPem, frontendChainPem: frontendPem, serverCertificatePem: serverPems },
                     managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1], masterSecretArn: endpoints[2] } : undefined,
+                    dataVolumeIds: volumeIds,
                 }),
             );
 
@@ -151,6 +172,8 @@ export class WebStack extends pulumi.ComponentResource {
                     privateZoneId: network.privateZoneId,
                     fqdn: plan.fqdn,
                     publicAddress: plan.role === "load-balancer",
+                    dataVolumeId: dataVolumes[plan.key]?.id,
+                    followLatestImage: config.refreshImage.includes(plan.key),
                 },
                 parent,
             );

@@ -231,7 +231,7 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         putObject,
         putParameter: (name, value) => {
             const current = parameters.get(name);
-            const version = (current?.version ?? 0) + 1;
+            const version = (current ? current.version ?? 1 : 0) + 1;
             parameters.set(name, { name, value, type: current?.type ?? "SecureString", version });
             return version;
         },

@@ -39,6 +39,7 @@ describe("webstack-apply, run for real", function () {
                 ["sh", "-c", `echo after-a-failure >> ${target("boot.log")}`],
             ],
             users: [],
+            volumes: [],
             secrets: [{ parameter: PARAMETER, path: path.join(dir, "target", "secrets", "server.key"), owner: "nobody:nogroup", mode: "0400" }],
             services: [
                 {
@@ -202,3 +203,77 @@ async function waitFor(condition: () => boolean, ms = 5000): Promise<void> {
         await new Promise((r) => setTimeout(r, 50));
     }
 }
+
+// The data volume as the applier sees it at boot: a real block device (a loop device over a
+// sparse file standing in for the EBS volume), formatted only when empty, mounted by label,
+// and found again with its data by the next server.
+describe("webstack-apply: the database's data volume, on a real block device", function () {
+    this.timeout(120000);
+    let dir: string;
+    let loop: string;
+    const label = `wsdata-${process.pid}`.slice(0, 16);
+
+    // Mounts must be visible to the test, so the applier runs in this mount namespace, with
+    // /var/lib/webstack bind-mounted from the test directory for the duration of the suite.
+    function applier(args: string[], volumes: object[], program = APPLIER): Promise<{ status: number; stdout: string; stderr: string }> {
+        fs.writeFileSync(path.join(dir, "state", "apply", "volumes.json"), JSON.stringify(volumes));
+        return new Promise((resolve) =>
+            execFile("/usr/bin/python3", [program, ...args], { encoding: "utf8" }, (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr })),
+        );
+    }
+    const volume = (device: string) => ({ volumeId: "vol-0123456789abcdef0", device, label, mountPoint: path.join(dir, "mysql") });
+    const unmount = () => run("umount", [path.join(dir, "mysql")]).catch(() => "");
+
+    before(async () => {
+        assert.equal(process.getuid?.(), 0, "needs root (losetup, mkfs, mount)");
+        fs.mkdirSync("/var/lib/webstack", { recursive: true });
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "webstack-volume-"));
+        fs.mkdirSync(path.join(dir, "state", "apply"), { recursive: true });
+        const image = path.join(dir, "ebs.img");
+        fs.writeFileSync(image, "");
+        fs.truncateSync(image, 64 * 1024 * 1024);
+        loop = (await run("losetup", ["--find", "--show", image])).trim();
+        await run("mount", ["--bind", path.join(dir, "state"), "/var/lib/webstack"]);
+    });
+    after(async () => {
+        await unmount();
+        await run("umount", ["/var/lib/webstack"]).catch(() => "");
+        if (loop) await run("losetup", ["-d", loop]).catch(() => "");
+        fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("formats an empty volume with its label, mounts it without lost+found, and mounts it again with its data intact", async () => {
+        const first = await applier(["--mount-data"], [volume(loop)]);
+        assert.equal(first.status, 0, first.stdout + first.stderr);
+        assert.match(first.stdout, /mounted from the volume labelled .* \(formatted: it was empty\)/);
+        assert.deepEqual(fs.readdirSync(path.join(dir, "mysql")), []);
+        fs.writeFileSync(path.join(dir, "mysql", "rows"), "42 rows\n");
+        await unmount();
+        // The next server: the same volume, found by its label, not formatted again.
+        const again = await applier(["--mount-data"], [volume("/dev/sdf-not-attached-here")]);
+        assert.equal(again.status, 0, again.stdout + again.stderr);
+        assert.doesNotMatch(again.stdout, /formatted/);
+        assert.equal(fs.readFileSync(path.join(dir, "mysql", "rows"), "utf8"), "42 rows\n");
+        assert.equal((await run("findmnt", ["-n", "-o", "SOURCE", path.join(dir, "mysql")])).trim(), loop, "the rows are read from the volume, not the directory under it");
+        const twice = await applier(["--mount-data"], [volume(loop)]);
+        assert.match(twice.stdout, /already mounted/);
+        await unmount();
+    });
+
+    it("refuses to format a device that holds another file system, and says so", async () => {
+        await run("mkfs.ext4", ["-q", "-F", "-L", "not-ours", loop]);
+        const out = await applier(["--mount-data"], [volume(loop)]);
+        assert.equal(out.status, 1);
+        assert.match(out.stdout, /holds a ext4 file system without the label .*: refusing to format it/);
+        assert.equal((await run("blkid", ["-o", "value", "-s", "LABEL", loop])).trim(), "not-ours");
+    });
+
+    it("gives up, naming where it looked, when the volume never appears", async () => {
+        const source = fs.readFileSync(APPLIER, "utf8").replace("DEVICE_WAIT_SECONDS = 600", "DEVICE_WAIT_SECONDS = 1");
+        const quick = path.join(dir, "webstack-apply-quick.py");
+        fs.writeFileSync(quick, source);
+        const out = await applier(["--mount-data"], [{ ...volume("/dev/sdz"), label: "never-seen-lbl" }], quick);
+        assert.equal(out.status, 1);
+        assert.match(out.stdout, /did not appear at any of \/dev\/disk\/by-id\/nvme-Amazon_Elastic_Block_Store_vol0123456789abcdef0, \/dev\/sdz, \/dev\/xvdz within 1 s/);
+    });
+});

@@ -221,6 +221,7 @@ describe("renderServerBundle", () => {
                 users: ["webstack-app"],
                 secrets: [{ parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" }],
                 services: [{ name: "nginx", paths: ["/etc/nginx/sites-available/webstack.conf"], checks: [["nginx", "-t", "-q"]], reload: [["systemctl", "reload-or-restart", "nginx"]] }],
+                volumes: [{ volumeId: "vol-0123", device: "/dev/sdf", label: "webstack-data", mountPoint: "/var/lib/mysql" }],
                 tags: ["env:dev"],
             }).replace(/^#cloud-config\n/, ""),
         );
@@ -229,6 +230,7 @@ describe("renderServerBundle", () => {
         assert.deepEqual(doc.webstack.secrets[0], { parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" });
         assert.deepEqual(doc.webstack.users, ["webstack-app"]);
         assert.equal(doc.webstack.services[0].reload[0][1], "reload-or-restart");
+        assert.deepEqual(doc.webstack.volumes, [{ volumeId: "vol-0123", device: "/dev/sdf", label: "webstack-data", mountPoint: "/var/lib/mysql" }]);
     });
 });
 

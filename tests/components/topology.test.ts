@@ -89,6 +89,7 @@ describe("config properties (fast-check)", () => {
                     topology,
                     certificates: { internalCaPem: PEM, frontendChainPem: PEM, serverCertificatePem: Object.fromEntries(topology.servers.map((s) => [s.key, PEM])) },
                     managedDatabase: { writerHost: "w.rds.amazonaws.com", readerHost: "r.rds.amazonaws.com", masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x" },
+                    dataVolumeIds: Object.fromEntries(topology.databaseServers.map((s, i) => [s.key, `vol-0prop${i}`])),
                 });
                 const addresses = new Set(topology.servers.map((s) => s.privateIp));
                 assert.equal(addresses.size, topology.servers.length, "private addresses are unique");

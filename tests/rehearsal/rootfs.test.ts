@@ -33,6 +33,7 @@ describe("rehearsal bootChecks: the units the boot commands enable", () => {
             secrets: [],
             users: [],
             services: [],
+            volumes: [],
             tags: [],
             commands: [
                 ["systemctl", "enable", "--now", "nftables"],

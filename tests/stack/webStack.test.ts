@@ -125,7 +125,9 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
         assert.match(script, /"appUser\\":\\"webstack_app\\"/);
         const order = app0.runcmd.map((c) => (Array.isArray(c) ? c.join(" ") : c));
         const createUser = order.indexOf("/usr/local/sbin/webstack-rds-app-user");
-        assert.ok(createUser > order.indexOf("/usr/local/sbin/webstack-fetch-secrets") && createUser < order.findIndex((c) => /enable --now webstack-app/.test(c)), order.join("\n"));
+        // The applier writes the secrets (the app's password among them) before any boot command runs.
+        assert.ok(app0.webstack!.secrets.some((s) => s.path === "/etc/webstack/secrets/mysql-app-password"));
+        assert.ok(createUser >= 0 && createUser < order.findIndex((c) => /enable --now webstack-app/.test(c)), order.join("\n"));
         for (const name of ["webstack-app-1", "webstack-app-2"]) {
             const ud = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === name)!);
             assert.equal(fileOf(ud, "/usr/local/sbin/webstack-rds-app-user"), undefined);
@@ -289,6 +291,56 @@ for (const stack of ["dev", "prod"]) {
         });
     });
 }
+
+describe("WebStack day 2: servers, images and data volumes", function () {
+    this.timeout(120000);
+    it("only the server webstack:refreshImage names follows the newest image; every server is deleted before it is replaced", async () => {
+        const run = await programRun("dev", { "webstack:refreshImage": '["app-1"]' });
+        for (const instance of ofType(run, INSTANCE)) {
+            assert.deepEqual(instance.options?.ignoreChanges ?? [], instance.name === "webstack-app-1" ? [] : ["ami"], instance.name);
+            assert.equal(instance.options?.deleteBeforeReplace, true, instance.name);
+        }
+    });
+    it("each self-managed database server has its own encrypted gp3 volume, retained on delete and attached at /dev/sdf", async () => {
+        for (const [stack, overrides, servers] of [["dev", {}, ["app-0", "app-1"]], ["dev", { "webstack:database": '{"placement":"dedicated"}' }, ["db-0", "db-1"]], ["prod", {}, []]] as const) {
+            const run = await programRun(stack, overrides);
+            const volumes = ofType(run, "aws:ebs/volume:Volume");
+            assert.deepEqual(volumes.map((v) => v.name).sort(), servers.map((s) => `webstack-${s}-data`), stack);
+            for (const volume of volumes) {
+                assert.deepEqual([inputs(volume).encrypted, inputs(volume).type, inputs(volume).size], [true, "gp3", 20]);
+                assert.equal(volume.options?.retainOnDelete, true, `${volume.name} is retained`);
+            }
+            const attachments = ofType(run, "aws:ec2/volumeAttachment:VolumeAttachment").map(inputs);
+            assert.equal(attachments.length, servers.length);
+            for (const a of attachments) assert.deepEqual([a.deviceName, a.stopInstanceBeforeDetaching], ["/dev/sdf", true]);
+            for (const server of servers) {
+                const ud = userDataOf(run, ofType(run, INSTANCE).find((i) => i.name === `webstack-${server}`)!);
+                assert.deepEqual(ud.webstack!.volumes?.map((v) => [v.label, v.mountPoint]), [["webstack-data", "/var/lib/mysql"]]);
+                // A renewed certificate is reloaded on each database server by itself: a binlogged
+                // FLUSH SSL replayed on the replica mid-swap stopped its SQL thread in the drill.
+                const tls = ud.webstack!.services.find((x) => x.name === "mariadb-tls")!;
+                assert.deepEqual(tls.reload, [["mariadb", "--defaults-file=/root/.my.cnf", "-e", "FLUSH LOCAL SSL"]]);
+            }
+        }
+    });
+});
+
+describe("WebStack user data: the same small boot script whatever the config", function () {
+    this.timeout(120000);
+    // The size test of the day-2 issue: 20 app servers with RSA-4096 certificates used to put
+    // app-0's user data over EC2's 16,384 bytes. Certificates now live in the bundles.
+    it("at appServerCount 20 with RSA-4096 certificates every server's user data is under 4 KB and differs only in its bundle key", async () => {
+        const run = await programRun("prod", { "webstack:appServerCount": "20", "webstack:certificate": '{"keyAlgorithm":"RSA","rsaBits":4096}' });
+        const instances = ofType(run, INSTANCE);
+        assert.equal(instances.length, 21);
+        const texts = instances.map((i) => String(inputs(i).userData));
+        for (const [n, text] of texts.entries()) assert.ok(Buffer.byteLength(text) < 4096, `${instances[n].name}: ${Buffer.byteLength(text)} bytes`);
+        assert.equal(new Set(texts.map((t) => t.replace(/BUNDLE_KEY=\S+/, "BUNDLE_KEY=…"))).size, 1);
+        const dev = await programRun("dev");
+        const devLb = String(inputs(ofType(dev, INSTANCE).find((i) => i.name === "webstack-lb")!).userData);
+        assert.equal(devLb, texts[instances.findIndex((i) => i.name === "webstack-lb")], "the boot script does not change with the stack's config");
+    });
+});
 
 describe("WebStack variants", () => {
     it("dedicated placement: two database servers in their own group, reachable from the app group only", async () => {

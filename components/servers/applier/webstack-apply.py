@@ -38,6 +38,8 @@ APPLIED = os.path.join(STATE_DIR, "applied.yaml")
 SECRET_VERSIONS = os.path.join(STATE_DIR, "secret-versions.json")
 RESULT = os.path.join(STATE_DIR, "last-result.json")
 FAILED_COMMANDS = os.path.join(STATE_DIR, "failed-boot-commands.json")
+VOLUMES = os.path.join(STATE_DIR, "volumes.json")
+DEVICE_WAIT_SECONDS = 600
 LOCK = "/run/webstack-apply.lock"
 SERVICE_CHECK = "webstack.config.apply"
 DOGSTATSD = ("127.0.0.1", 8125)
@@ -185,16 +187,79 @@ def install_packages(packages):
 
 
 def ensure_users(users):
+    """System users through systemd-sysusers, declared in /etc/sysusers.d: it waits for the
+    /etc/passwd lock, where useradd fails, or makes systemd-sysusers.service fail, when a package's
+    postinst runs sysusers at the same moment."""
     for user in users:
         try:
             pwd.getpwnam(user)
         except KeyError:
-            run(["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", user], f"creating user {user}")
+            declaration = f"/etc/sysusers.d/webstack-{user}.conf"
+            write_file(declaration, f"u {user} - \"webstack {user}\" - /usr/sbin/nologin\n".encode("utf-8"), 0o644, "root:root")
+            run(["systemd-sysusers", declaration], f"creating user {user}")
+
+
+def volume_devices(volume):
+    """Where an attached EBS volume appears: an NVMe by-id link on Nitro, the requested name or its Xen twin otherwise."""
+    return [
+        f"/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_{volume['volumeId'].replace('-', '')}",
+        volume["device"],
+        volume["device"].replace("/dev/sd", "/dev/xvd"),
+    ]
+
+
+def labelled_device(label):
+    done = subprocess.run(["blkid", "-L", label], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def mount_volume(volume, wait_seconds=DEVICE_WAIT_SECONDS):
+    """Mounts the volume by its file-system label, formatting it first only if it holds no file
+    system at all: a volume that already has data (a replaced server's) is mounted as it is, and
+    one with a foreign file system is refused rather than formatted."""
+    mount_point, label = volume["mountPoint"], volume["label"]
+    if os.path.ismount(mount_point):
+        mounted = subprocess.run(["findmnt", "-n", "-o", "LABEL", mount_point], capture_output=True, text=True).stdout.strip()
+        if mounted != label:
+            raise ApplyError(f"{mount_point} is mounted, but not from the volume labelled {label} ({mounted or 'no label'})")
+        return f"{mount_point} already mounted"
+    formatted = False
+    if labelled_device(label) is None:
+        # The attachment is made after the instance exists: wait for the device to appear.
+        deadline = time.time() + wait_seconds
+        device = None
+        while device is None:
+            device = next((d for d in volume_devices(volume) if os.path.exists(d)), None)
+            if device is None:
+                if time.time() > deadline:
+                    raise ApplyError(f"data volume {volume['volumeId']} did not appear at any of {', '.join(volume_devices(volume))} within {wait_seconds} s")
+                time.sleep(2)
+        existing = subprocess.run(["blkid", "-p", "-o", "value", "-s", "TYPE", device], capture_output=True, text=True).stdout.strip()
+        if existing:
+            raise ApplyError(f"{device} (volume {volume['volumeId']}) holds a {existing} file system without the label {label}: refusing to format it")
+        if shutil.which("mkfs.ext4") is None:
+            install_packages(["e2fsprogs"])
+        run(["mkfs.ext4", "-q", "-L", label, device], f"formatting the empty volume {volume['volumeId']}")
+        formatted = True
+    os.makedirs(mount_point, mode=0o755, exist_ok=True)
+    device = labelled_device(label)
+    if device is None:
+        raise ApplyError(f"no file system labelled {label} after formatting")
+    run(["mount", "-o", "noatime", device, mount_point], f"mounting the volume labelled {label}")
+    if formatted:
+        # A MariaDB data directory must hold databases only; e2fsck recreates lost+found when it needs it.
+        os.rmdir(os.path.join(mount_point, "lost+found"))
+    return f"{mount_point} mounted from the volume labelled {label}" + (" (formatted: it was empty)" if formatted else "")
 
 
 def first_apply(env, doc, version_id):
     """Everything in order, as cloud-init would run it; every runcmd step runs, failures are collected."""
     section = doc["webstack"]
+    # Data volumes first: packages that initialise a data directory must find the volume's.
+    volumes = section.get("volumes", [])
+    save_json(VOLUMES, volumes)
+    for volume in volumes:
+        log(mount_volume(volume))
     install_packages(doc.get("packages", []))
     ensure_users(section.get("users", []))
     for f in desired_files(doc):
@@ -332,7 +397,17 @@ def main(argv):
     parser.add_argument("--bundle-file", help="apply this already-fetched bundle (the boot script's first apply)")
     parser.add_argument("--run-checks", help=argparse.SUPPRESS)
     parser.add_argument("--check-key-pair", nargs=2, metavar=("CERTIFICATE", "KEY"), help="exit 1 unless KEY is CERTIFICATE's private key")
+    parser.add_argument("--mount-data", action="store_true", help="mount this server's data volumes (webstack-data.service, before the database starts at boot)")
     args = parser.parse_args(argv)
+    if args.mount_data:
+        # No lock: the first apply holds it while its boot commands start the database, which needs this.
+        try:
+            for volume in load_json(VOLUMES, []):
+                log(mount_volume(volume))
+            return 0
+        except (ApplyError, OSError) as error:
+            log(f"data volume not mounted, the database stays stopped: {error}")
+            return 1
     if args.run_checks:
         return run_checks(args.run_checks)
     if args.check_key_pair:

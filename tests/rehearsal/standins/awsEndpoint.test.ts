@@ -81,4 +81,15 @@ describe("rehearsal stand-in: SSM at its real interface", function () {
         const missing = await getParameter("webstack-app-0", "/webstack/dev/nothing-here");
         assert.match(missing.stderr, /AccessDeniedException/);
     });
+
+    it("a put is a new version: the parameter's Version goes 1 → 2, as SSM numbers them (the applier refetches on it)", async () => {
+        const own = parameters.find((p) => p.name === "/webstack/dev/tls/app-0.key")!;
+        const before = await aws(keys["webstack-app-0"].id, keys["webstack-app-0"].secret, ["--name", own.name, "--query", "Parameter.Version", "--output", "text"]);
+        assert.equal(before.stdout.trim(), "1");
+        assert.equal(standIn.putParameter(own.name, "renewed"), 2);
+        const after = await getParameter("webstack-app-0", own.name);
+        assert.equal(after.stdout.trimEnd(), "renewed");
+        const version = await aws(keys["webstack-app-0"].id, keys["webstack-app-0"].secret, ["--name", own.name, "--query", "Parameter.Version", "--output", "text"]);
+        assert.equal(version.stdout.trim(), "2");
+    });
 });
