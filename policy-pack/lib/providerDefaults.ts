@@ -12,12 +12,12 @@ export interface ProviderDefault {
 
 export const PROVIDER_DEFAULTS = {
     imdsHttpTokens: {
-        input: "metadataOptions.httpTokens (Instance, LaunchTemplate, LaunchConfiguration, SpotInstanceRequest)",
+        input: "metadataOptions.httpTokens (Instance, LaunchTemplate, LaunchConfiguration, SpotInstanceRequest; a SpotFleetRequest's inline launchSpecifications have no such input, so always the default)",
         value: "optional",
         source: "EC2 API Reference, InstanceMetadataOptionsRequest.HttpTokens: optional unless the AMI sets ImdsSupport v2.0 or the account default says otherwise",
     },
     ebsEncrypted: {
-        input: "encrypted on rootBlockDevice / ebsBlockDevices / blockDeviceMappings[].ebs / aws.ebs.Volume",
+        input: "encrypted on rootBlockDevice / ebsBlockDevices / blockDeviceMappings[].ebs / launchSpecifications[].rootBlockDevices and .ebsBlockDevices / aws.ebs.Volume",
         value: false,
         source: "EC2 API Reference, EbsBlockDevice.Encrypted: not encrypted unless the snapshot is encrypted or EBS encryption by default is on for the account and region",
     },

@@ -3,6 +3,17 @@ export const EC2_INSTANCE = "aws:ec2/instance:Instance";
 export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 export const LAUNCH_CONFIGURATION = "aws:ec2/launchConfiguration:LaunchConfiguration";
 export const SPOT_INSTANCE_REQUEST = "aws:ec2/spotInstanceRequest:SpotInstanceRequest";
+export const SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest";
+/**
+ * A spot fleet's inline launch specifications are the only launch-path form left with its own
+ * volumes and user data (and no metadataOptions input at all). EC2 Fleet (aws:ec2/fleet:Fleet)
+ * and Auto Scaling groups launch from launch templates: their overrides carry only instance
+ * type, subnet, weight, priority and instance requirements (plus, for an ASG, another launch
+ * template, which is judged as a launch template), so they need no judging of their own.
+ */
+export function spotFleetLaunchSpecifications(props: Record<string, any>): Record<string, any>[] {
+    return Array.isArray(props.launchSpecifications) ? props.launchSpecifications.filter((s: unknown): s is Record<string, any> => s !== null && typeof s === "object") : [];
+}
 /** Launch paths whose inputs have an instance's shape (rootBlockDevice, ebsBlockDevices, metadataOptions, userData). */
 export const INSTANCE_SHAPED = [EC2_INSTANCE, LAUNCH_CONFIGURATION, SPOT_INSTANCE_REQUEST];
 export const LISTENER_TYPES = ["aws:lb/listener:Listener", "aws:alb/listener:Listener"];

@@ -4,7 +4,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { arr, bool, obj } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
-import { EBS_VOLUME, INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "../lib/types";
+import { EBS_VOLUME, INSTANCE_SHAPED, LAUNCH_TEMPLATE, SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 
 /** Absent means the AWS default (unencrypted); a value we cannot read as a boolean is unknown, not a finding. */
 function notEncrypted(value: unknown): boolean {
@@ -13,7 +13,7 @@ function notEncrypted(value: unknown): boolean {
 
 export const encryptedVolumes: ResourceValidationPolicy = {
     name: "encrypted-volumes",
-    description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations and spot requests; standalone volumes) must be encrypted.${assumedDefaults("encrypted-volumes")}`,
+    description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications; standalone volumes) must be encrypted.${assumedDefaults("encrypted-volumes")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
@@ -36,6 +36,20 @@ export const encryptedVolumes: ResourceValidationPolicy = {
                 if (ebs && notEncrypted(ebs.encrypted)) {
                     reportViolation(`${args.name}: blockDeviceMappings[${i}].ebs is not encrypted. Set \`ebs: { encrypted: "true" }\`.`);
                 }
+            });
+        } else if (args.type === SPOT_FLEET_REQUEST) {
+            spotFleetLaunchSpecifications(p).forEach((spec, i) => {
+                // rootBlockDevices is a list here; none at all means the AMI's unencrypted root.
+                const roots = arr(spec.rootBlockDevices);
+                if (spec.rootBlockDevices === undefined || (roots ?? []).some((r) => obj(r) && notEncrypted(obj(r)!.encrypted))) {
+                    reportViolation(`${args.name}: launchSpecifications[${i}]'s root volume is not encrypted. Set \`rootBlockDevices: [{ encrypted: true }]\` on it.`);
+                }
+                (arr(spec.ebsBlockDevices) ?? []).forEach((d, j) => {
+                    const dev = obj(d);
+                    if (dev && notEncrypted(dev.encrypted)) {
+                        reportViolation(`${args.name}: launchSpecifications[${i}].ebsBlockDevices[${j}] (${String(dev.deviceName ?? "?")}) is not encrypted. Set \`encrypted: true\` on it.`);
+                    }
+                });
             });
         } else if (args.type === EBS_VOLUME) {
             if (notEncrypted(p.encrypted)) {

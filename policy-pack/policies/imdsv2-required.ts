@@ -4,14 +4,25 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { obj, str } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
+import { SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 import { isServerType } from "../lib/userData";
 
 export const imdsv2Required: ResourceValidationPolicy = {
     name: "imdsv2-required",
-    description: `EC2 instances, launch templates, launch configurations and spot requests must require IMDSv2 (metadataOptions.httpTokens = "required").${assumedDefaults("imdsv2-required")}`,
+    description: `EC2 instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications must require IMDSv2 (metadataOptions.httpTokens = "required"); EC2 Fleets and Auto Scaling groups launch from launch templates, judged as such.${assumedDefaults("imdsv2-required")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
+        if (args.type === SPOT_FLEET_REQUEST) {
+            // No metadataOptions input exists for inline specifications: IMDS takes its default.
+            spotFleetLaunchSpecifications(args.props).forEach((_, i) =>
+                reportViolation(
+                    `${args.name}: launchSpecifications[${i}] cannot require IMDSv2 (a spot fleet's inline launch specification has no metadataOptions, so httpTokens defaults to "optional"). ` +
+                        "Launch from a launch template with `metadataOptions: { httpTokens: \"required\" }` (`launchTemplateConfigs`) instead of `launchSpecifications`.",
+                ),
+            );
+            return;
+        }
         if (!isServerType(args.type)) {
             return;
         }

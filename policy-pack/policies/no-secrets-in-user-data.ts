@@ -3,6 +3,7 @@ import { ResourceValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { findSecrets } from "../lib/secrets";
 import { BUCKET_OBJECT_TYPES, readBundleObject } from "../lib/serverFiles";
+import { SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 import { allTexts, isServerType, readUserData } from "../lib/userData";
 
 export const noSecretsInUserData: ResourceValidationPolicy = {
@@ -12,6 +13,19 @@ export const noSecretsInUserData: ResourceValidationPolicy = {
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         const bundle = BUCKET_OBJECT_TYPES.includes(args.type);
+        if (args.type === SPOT_FLEET_REQUEST) {
+            spotFleetLaunchSpecifications(args.props).forEach((spec, i) => {
+                const ud = readUserData(spec);
+                const secrets = ud ? findSecrets(allTexts(ud)) : [];
+                if (secrets.length > 0) {
+                    reportViolation(
+                        `${args.name}: launchSpecifications[${i}].userData contains ${secrets.map(s => s.detail).join(", ")}; user data is readable through the EC2 API and IMDS. ` +
+                        "Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it at boot with the instance role; remove it from `userData`.",
+                    );
+                }
+            });
+            return;
+        }
         if (!isServerType(args.type) && !bundle) {
             return;
         }
