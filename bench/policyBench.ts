@@ -35,15 +35,27 @@ async function realResources(stack: string): Promise<PlannedResource[]> {
     return plannedResources(await runProgram(stack, raw.config, raw.secretKeys));
 }
 
-/** Copy `copy` of a template resource: new name, URN and parent, same inputs (deep copied). */
+/**
+ * Copy `copy` of a template resource: new name, URN and parent, same inputs (deep copied). Each
+ * copy's servers fetch their own copy's bundles: the bundle object's key and the BUNDLE_KEY line of
+ * the boot script get the copy's suffix (shared keys would make the pack's reader see several
+ * candidate bundles, judge no server's files, and flatter the timings).
+ */
 function renamed(r: PlannedResource, copy: number): PlannedResource {
     const name = `${r.name}-c${copy}`;
+    const inputs = structuredClone(r.inputs);
+    if (r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && typeof inputs.key === "string") {
+        inputs.key = `${inputs.key}-c${copy}`;
+    }
+    if (r.type === "aws:ec2/instance:Instance" && typeof inputs.userData === "string") {
+        inputs.userData = inputs.userData.replace(/BUNDLE_KEY=(\S+)/, `BUNDLE_KEY=$1-c${copy}`);
+    }
     return {
         ...r,
         name,
         urn: r.urn.replace(/::[^:]*$/, `::${name}`),
         parent: r.parent === null ? null : `${r.parent}-c${copy}`,
-        inputs: structuredClone(r.inputs),
+        inputs,
     };
 }
 
@@ -53,6 +65,10 @@ function distinctUserData(r: PlannedResource, copy: number): PlannedResource {
     const inputs = r.inputs;
     if (typeof inputs.userData === "string" && r.type === "aws:ec2/instance:Instance") {
         inputs.userData += comment;
+    }
+    // The server files now live in the bundles: they must differ per copy too.
+    if (typeof inputs.content === "string" && r.type === "aws:s3/bucketObjectv2:BucketObjectv2") {
+        inputs.content += comment;
     }
     for (const key of r.type === "aws:ec2/launchTemplate:LaunchTemplate" ? ["userData"] : ["userDataBase64"]) {
         const encoded = inputs[key];
