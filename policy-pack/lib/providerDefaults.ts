@@ -22,7 +22,7 @@ export const PROVIDER_DEFAULTS = {
         source: "EC2 API Reference, EbsBlockDevice.Encrypted: not encrypted unless the snapshot is encrypted or EBS encryption by default is on for the account and region",
     },
     instanceRootBlockDevice: {
-        input: "rootBlockDevice absent on an instance",
+        input: "rootBlockDevice absent on an instance, launch configuration or spot request; no blockDeviceMappings on a launch template; no rootBlockDevices on a spot fleet's launch specification",
         value: "the AMI's root device mapping (Debian and most public AMIs: unencrypted)",
         source: "EC2 User Guide, 'Block device mappings': without a mapping, the AMI's mapping applies",
     },

@@ -13,7 +13,7 @@ function notEncrypted(value: unknown): boolean {
 
 export const encryptedVolumes: ResourceValidationPolicy = {
     name: "encrypted-volumes",
-    description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications; standalone volumes) must be encrypted.${assumedDefaults("encrypted-volumes")}`,
+    description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications; standalone volumes) must be encrypted; EC2 Fleets, Auto Scaling groups and spot fleets' launchTemplateConfigs launch from launch templates or launch configurations, judged as such (their overrides carry no block devices).${assumedDefaults("encrypted-volumes")}`,
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
@@ -31,7 +31,13 @@ export const encryptedVolumes: ResourceValidationPolicy = {
                 }
             });
         } else if (args.type === LAUNCH_TEMPLATE) {
-            (arr(p.blockDeviceMappings) ?? []).forEach((m, i) => {
+            // No mappings at all: every instance launched from the template (by EC2 Fleets and
+            // Auto Scaling groups too) gets the AMI's root mapping, as an instance without rootBlockDevice does.
+            const mappings = arr(p.blockDeviceMappings);
+            if (p.blockDeviceMappings === undefined || mappings?.length === 0) {
+                reportViolation(`${args.name}: blockDeviceMappings is not set, so every instance launched from this template gets the AMI's root volume, not encrypted. Add a mapping for the AMI's root device (e.g. \`{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }\`).`);
+            }
+            (mappings ?? []).forEach((m, i) => {
                 const ebs = obj(obj(m)?.ebs);
                 if (ebs && notEncrypted(ebs.encrypted)) {
                     reportViolation(`${args.name}: blockDeviceMappings[${i}].ebs is not encrypted. Set \`ebs: { encrypted: "true" }\`.`);
@@ -39,15 +45,23 @@ export const encryptedVolumes: ResourceValidationPolicy = {
             });
         } else if (args.type === SPOT_FLEET_REQUEST) {
             spotFleetLaunchSpecifications(p).forEach((spec, i) => {
-                // rootBlockDevices is a list here; none at all means the AMI's unencrypted root.
+                const at = `launchSpecifications[${i}]`;
+                // rootBlockDevices is a list here. Absent or empty, the provider sends no root
+                // mapping and the AMI's (unencrypted) root applies; an unknown value is not a finding.
                 const roots = arr(spec.rootBlockDevices);
-                if (spec.rootBlockDevices === undefined || (roots ?? []).some((r) => obj(r) && notEncrypted(obj(r)!.encrypted))) {
-                    reportViolation(`${args.name}: launchSpecifications[${i}]'s root volume is not encrypted. Set \`rootBlockDevices: [{ encrypted: true }]\` on it.`);
+                if (spec.rootBlockDevices === undefined || roots?.length === 0) {
+                    reportViolation(`${args.name}: ${at}.rootBlockDevices is not set, so the root volume is the AMI's and not encrypted. Set \`rootBlockDevices: [{ encrypted: true }]\` on ${at}.`);
                 }
+                (roots ?? []).forEach((r, j) => {
+                    const root = obj(r);
+                    if (root && notEncrypted(root.encrypted)) {
+                        reportViolation(`${args.name}: ${at}.rootBlockDevices[${j}].encrypted is ${root.encrypted === undefined ? "not set" : "false"}, so the root volume is not encrypted. Set \`encrypted: true\` on it.`);
+                    }
+                });
                 (arr(spec.ebsBlockDevices) ?? []).forEach((d, j) => {
                     const dev = obj(d);
                     if (dev && notEncrypted(dev.encrypted)) {
-                        reportViolation(`${args.name}: launchSpecifications[${i}].ebsBlockDevices[${j}] (${String(dev.deviceName ?? "?")}) is not encrypted. Set \`encrypted: true\` on it.`);
+                        reportViolation(`${args.name}: ${at}.ebsBlockDevices[${j}].encrypted is ${dev.encrypted === undefined ? "not set" : "false"}, so the data volume ${String(dev.deviceName ?? "?")} is not encrypted. Set \`encrypted: true\` on it.`);
                     }
                 });
             });

@@ -6,11 +6,7 @@
 import { StackValidationPolicy } from "@pulumi/policy";
 import { policySchema } from "../lib/configSchema";
 import { describeStatement, evaluateRequest } from "../lib/iam/evaluate";
-import { instanceRoles } from "../lib/iam/instanceRoles";
-import { EC2_INSTANCE, LAUNCH_TEMPLATE } from "../lib/types";
-
-/** The resource types lib/iam/instanceRoles.ts follows from a server to its instance profile. */
-const INSTANCE_PROFILE_HOLDERS = [EC2_INSTANCE, LAUNCH_TEMPLATE];
+import { instanceRoles, PROFILE_HOLDER_TYPES } from "../lib/iam/instanceRoles";
 
 /**
  * "Its own" is whatever the role's policies name by exact ARN. The policy asks, for each
@@ -41,17 +37,17 @@ function accountAndRegion(texts: string[]): { account: string; region: string } 
 export const instanceRoleLeastPrivilege: StackValidationPolicy = {
     name: "instance-role-least-privilege",
     description:
-        "No instance role may read SSM parameters, Secrets Manager secrets, S3 objects or KMS keys beyond the ones its policies name, judged as AWS evaluates inline, customer and AWS managed policies together.",
+        "No instance role (through the instance profile of an instance, launch template, launch configuration, spot request or spot fleet launch specification; EC2 Fleets and Auto Scaling groups launch from templates or configurations, judged as such) may read SSM parameters, Secrets Manager secrets, S3 objects or KMS keys beyond the ones its policies name, judged as AWS evaluates inline, customer and AWS managed policies together.",
     enforcementLevel: "advisory",
     configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         // Only the resources an instance role is made of: reading every resource's props copies the whole stack.
         const resources = args.resources
-            .filter((r) => r.type.startsWith("aws:iam/") || INSTANCE_PROFILE_HOLDERS.includes(r.type))
+            .filter((r) => r.type.startsWith("aws:iam/") || PROFILE_HOLDER_TYPES.includes(r.type))
             .map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any>, urn: r.urn }));
         const roles = instanceRoles(resources);
         if (roles.length === 0) {
-            args.notApplicable("no instance or launch template carries an instance profile with a known role");
+            args.notApplicable("no instance, launch template, launch configuration, spot request or spot fleet carries an instance profile with a known role");
         }
         const { account, region } = accountAndRegion(resources.filter((r) => r.type.startsWith("aws:iam/")).map((r) => JSON.stringify(r.props)));
         for (const role of roles) {
@@ -67,7 +63,7 @@ export const instanceRoleLeastPrivilege: StackValidationPolicy = {
             for (const [statement, actions] of granted) {
                 const managed = /^arn:aws[a-z-]*:iam::aws:policy\//.test(statement);
                 reportViolation(
-                    `${role.instance}: its instance role ${role.role} may ${actions.join(", ")} on resources that are not its own, through ${statement}. ` +
+                    `${role.instance}${role.at ? ` (${role.at})` : ""}: its instance role ${role.role} may ${actions.join(", ")} on resources that are not its own, through ${statement}. ` +
                         (managed
                             ? "Detach that AWS managed policy and grant the few actions the server needs in an inline policy (for Session Manager: ssm:UpdateInstanceInformation and the four ssmmessages channel actions); the webstack program does this."
                             : "Replace the wildcard Resource with the exact ARNs the server reads at boot; the webstack program grants each server its own parameters only."),

@@ -303,3 +303,51 @@ export function check(policy: ResourceValidationPolicy | StackValidationPolicy |
 export function flagged(findings: Finding[]): (string | null)[] {
     return findings.map(f => f.resource);
 }
+
+/**
+ * The launch paths that launch only from a launch template or configuration (named here by
+ * `template` / `configuration`): an EC2 Fleet, Auto Scaling groups by template, by configuration
+ * and by mixed instances policy (whose override picks a second template per instance type), and
+ * a spot fleet's launchTemplateConfigs. Every override form the provider has is set: instance
+ * type, subnet, zone, weight, priority, price, instance requirements. None of them carries a
+ * volume, metadata option, user data or profile, so these resources are judged through their templates.
+ */
+export function templateLaunchers(template: string, configuration: string, secondTemplate: string = template): PlannedResource[] {
+    const requirements = { vcpuCount: { min: 2 }, memoryMib: { min: 4096 } };
+    return [
+        resource("aws:ec2/fleet:Fleet", "ec2-fleet", {
+            type: "maintain",
+            targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 2 },
+            launchTemplateConfigs: [{
+                launchTemplateSpecification: { launchTemplateName: template, version: "$Latest" },
+                overrides: [
+                    { instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, maxPrice: "0.05" },
+                    { instanceRequirements: requirements },
+                ],
+            }],
+        }),
+        resource("aws:autoscaling/group:Group", "asg-template", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"], launchTemplate: { name: template, version: "$Latest" } }),
+        resource("aws:autoscaling/group:Group", "asg-configuration", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"], launchConfiguration: configuration }),
+        resource("aws:autoscaling/group:Group", "asg-mixed", {
+            minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"],
+            mixedInstancesPolicy: {
+                instancesDistribution: { onDemandBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" },
+                launchTemplate: {
+                    launchTemplateSpecification: { launchTemplateName: template, version: "$Latest" },
+                    overrides: [
+                        { instanceType: "t3.large", weightedCapacity: "2" },
+                        { instanceType: "m6g.large", launchTemplateSpecification: { launchTemplateName: secondTemplate, version: "$Latest" } },
+                        { instanceRequirements: requirements },
+                    ],
+                },
+            },
+        }),
+        resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "spot-fleet-templates", {
+            iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2,
+            launchTemplateConfigs: [{
+                launchTemplateSpecification: { name: template, version: "$Latest" },
+                overrides: [{ instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, spotPrice: "0.05", instanceRequirements: requirements }],
+            }],
+        }),
+    ];
+}

@@ -10,8 +10,10 @@ export interface IamResource {
 }
 
 export interface InstanceRole {
-    /** The instance (or launch template) that carries the profile. */
+    /** The resource that carries the profile: an instance, launch template, launch configuration, spot request or spot fleet. */
     instance: string;
+    /** The input that names the profile, when it is not the resource's own top-level one (a spot fleet's launchSpecifications[i].iamInstanceProfile). */
+    at?: string;
     profile: string;
     role: string;
     /** Every policy AWS evaluates for the role: inline, customer managed and AWS managed. */
@@ -20,10 +22,33 @@ export interface InstanceRole {
     unresolved: string[];
 }
 
-const INSTANCE_TYPES: Record<string, (props: Record<string, any>) => unknown> = {
-    "aws:ec2/instance:Instance": (p) => p.iamInstanceProfile,
-    "aws:ec2/launchTemplate:LaunchTemplate": (p) => p.iamInstanceProfile?.name ?? p.iamInstanceProfile?.arn,
+/** A profile reference (name or ARN) and where in the resource's inputs it sits. */
+interface ProfileRef {
+    ref: unknown;
+    at?: string;
+}
+
+/**
+ * How each launch path names its instance profile. A spot fleet names one per inline launch
+ * specification; there the provider sends iamInstanceProfileArn when it is set, else
+ * iamInstanceProfile (terraform-provider-aws buildSpotFleetLaunchSpecification). EC2 Fleets and
+ * Auto Scaling groups have no profile input: they launch from templates, judged as such.
+ */
+const PROFILE_REFS: Record<string, (props: Record<string, any>) => ProfileRef[]> = {
+    "aws:ec2/instance:Instance": (p) => [{ ref: p.iamInstanceProfile }],
+    "aws:ec2/launchTemplate:LaunchTemplate": (p) => [{ ref: p.iamInstanceProfile?.name ?? p.iamInstanceProfile?.arn }],
+    "aws:ec2/launchConfiguration:LaunchConfiguration": (p) => [{ ref: p.iamInstanceProfile }],
+    "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (p) => [{ ref: p.iamInstanceProfile }],
+    "aws:ec2/spotFleetRequest:SpotFleetRequest": (p) =>
+        (Array.isArray(p.launchSpecifications) ? p.launchSpecifications : []).map((spec: any, i: number) =>
+            typeof spec?.iamInstanceProfileArn === "string" && spec.iamInstanceProfileArn !== ""
+                ? { ref: spec.iamInstanceProfileArn, at: `launchSpecifications[${i}].iamInstanceProfileArn` }
+                : { ref: spec?.iamInstanceProfile, at: `launchSpecifications[${i}].iamInstanceProfile` },
+        ),
 };
+
+/** The resource types that name an instance profile (what a stack policy must pass to instanceRoles). */
+export const PROFILE_HOLDER_TYPES = Object.keys(PROFILE_REFS);
 
 /**
  * Follows each instance's instance profile to its role and collects the policies the role
@@ -36,16 +61,11 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
     const byType = (type: string) => ofType(resources, type);
     const profiles = byType("aws:iam/instanceProfile:InstanceProfile");
     const customerPolicies = byType("aws:iam/policy:Policy");
-    const result: InstanceRole[] = [];
-    for (const resource of resources) {
-        const profileRef = INSTANCE_TYPES[resource.type]?.(resource.props);
-        if (typeof profileRef !== "string") {
-            continue;
-        }
+    const roleBehind = (profileRef: string): Omit<InstanceRole, "instance" | "at"> | undefined => {
         const profile = profiles.find((p) => nameOf(p) === lastSegment(profileRef));
         const role = profile ? String(profile.props.role ?? "") : "";
         if (!profile || !role) {
-            continue;
+            return undefined;
         }
         const roleName = lastSegment(role);
         const roleResource = resourcesRole(byType("aws:iam/role:Role"), roleName);
@@ -84,7 +104,16 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
                 policies.push({ name: `inline:${roleName}/${inline.name ?? "inlinePolicies"}`, document });
             }
         }
-        result.push({ instance: resource.name, profile: nameOf(profile), role: roleName, policies, unresolved });
+        return { profile: nameOf(profile), role: roleName, policies, unresolved };
+    };
+    const result: InstanceRole[] = [];
+    for (const resource of resources) {
+        for (const { ref, at } of PROFILE_REFS[resource.type]?.(resource.props) ?? []) {
+            const found = typeof ref === "string" ? roleBehind(ref) : undefined;
+            if (found) {
+                result.push({ instance: resource.name, ...(at !== undefined ? { at } : {}), ...found });
+            }
+        }
     }
     return result;
 }

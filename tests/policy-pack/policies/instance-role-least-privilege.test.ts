@@ -50,4 +50,39 @@ describe("instance-role-least-privilege", () => {
     it("is not applicable to a stack without instance roles", () => {
         assert.deepStrictEqual(check(policy, [instance("bare", undefined)]), []);
     });
+    describe("every launch path that names an instance profile", () => {
+        /** The profile, role and inline policy of `name`, without the instance. */
+        const roleOf = (name: string, statements: object[]) => server(name, statements).slice(1);
+        const wildcard = [...ownOnly, { Sid: "All", Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }];
+
+        it("follows launch configurations and spot requests to their role (the correct twin reads its own parameter only)", () => {
+            for (const type of ["aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"]) {
+                const launcher = resource(type, "web", { instanceType: "t3.small", iamInstanceProfile: "arn:aws:iam::111122223333:instance-profile/web-profile" });
+                const findings = check(policy, [launcher, ...roleOf("web", wildcard)]);
+                assert.deepStrictEqual(findings.map((f) => [f.resource, f.message.split(" may ")[0]]), [["web", "web: its instance role web-role"]], type);
+                assert.deepStrictEqual(check(policy, [launcher, ...roleOf("web", ownOnly)]), [], type);
+            }
+        });
+
+        it("follows each spot fleet launch specification's profile (iamInstanceProfileArn before iamInstanceProfile) and names its input", () => {
+            const fleet = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
+                iamFleetRole: "arn:aws:iam::111122223333:role/fleet", targetCapacity: 2,
+                launchSpecifications: [
+                    { ami: "ami-1", instanceType: "t3.small", iamInstanceProfile: "good-profile" },
+                    { ami: "ami-1", instanceType: "t3.small", iamInstanceProfile: "good-profile", iamInstanceProfileArn: "arn:aws:iam::111122223333:instance-profile/broad-profile" },
+                    { ami: "ami-1", instanceType: "t3.small" },
+                ],
+            });
+            const findings = check(policy, [fleet, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]);
+            assert.strictEqual(findings.length, 1);
+            assert.strictEqual(findings[0].resource, "fleet");
+            assert.match(findings[0].message, /^fleet \(launchSpecifications\[1\]\.iamInstanceProfileArn\): its instance role broad-role may ssm:GetParameter \(SSM parameters\) on resources that are not its own, through inline:broad-role\/broad-secrets statement #1 \(Sid All\)\. Replace the wildcard Resource/);
+            // The correct twin: the same fleet with every specification on the least-privilege profile.
+            const twin = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
+                ...fleet.inputs,
+                launchSpecifications: fleet.inputs.launchSpecifications.map((spec: Record<string, unknown>) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
+            });
+            assert.deepStrictEqual(check(policy, [twin, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]), []);
+        });
+    });
 });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { noSecretsInUserData as policy } from "../../../policy-pack/policies/no-secrets-in-user-data";
-import { check, cloudConfig, instance, renderUserData, resource, userDataFor } from "../fixtures";
+import { check, cloudConfig, flagged, instance, renderUserData, resource, templateLaunchers, userDataFor } from "../fixtures";
 
 const withRuncmd = (cmd: string) => {
     const doc = cloudConfig({ web: true, app: true, db: { role: "primary" } });
@@ -35,5 +35,20 @@ describe("no-secrets-in-user-data", () => {
         assert.strictEqual(check(policy, [instance("a", undefined, { userDataBase64: Buffer.from(script).toString("base64") })]).length, 1);
         assert.strictEqual(check(policy, [resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { userData: Buffer.from(script).toString("base64") })]).length, 1);
         assert.deepStrictEqual(check(policy, [instance("b", "#!/bin/bash\nexport MYSQL_PASSWORD=\"${MYSQL_PASSWORD:-}\"\nREPL_PASSWORD_FILE=/etc/x\n")]), []);
+    });
+    it("judges EC2 Fleets, Auto Scaling groups and spot fleets' launchTemplateConfigs through the templates and configurations they launch from", () => {
+        // Their overrides carry no user data: the finding is on the template or configuration, none on the fleet or group.
+        const leaky = "#!/bin/bash\nexport MYSQL_PASSWORD=plaintext123\n";
+        const fetching = userDataFor({ web: true, app: true });
+        const stack = (script: string) => [
+            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { userData: Buffer.from(fetching).toString("base64") }),
+            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt-arm", { userData: Buffer.from(script).toString("base64") }),
+            resource("aws:ec2/launchConfiguration:LaunchConfiguration", "lc", { imageId: "ami-1", instanceType: "t3.small", userData: script }),
+            ...templateLaunchers("lt", "lc", "lt-arm"),
+        ];
+        const findings = check(policy, stack(leaky));
+        assert.deepStrictEqual(flagged(findings), ["lt-arm", "lc"]);
+        assert.match(findings[0].message, /^lt-arm: user data contains a literal value for MYSQL_PASSWORD/);
+        assert.deepStrictEqual(check(policy, stack(fetching)), []);
     });
 });

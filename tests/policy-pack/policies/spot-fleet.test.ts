@@ -20,8 +20,8 @@ describe("spot fleet launch specifications are judged like instances", () => {
     });
     it("encrypted-volumes: an unencrypted or absent root volume and an unencrypted data volume are named by their path", () => {
         const findings = check(encryptedVolumes, [fleet([spec({ rootBlockDevices: undefined }), spec({ rootBlockDevices: [{ encrypted: false }], ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }] })])]);
-        assert.deepStrictEqual(findings.map((f) => f.message.split(": ")[1].split(" ")[0]), ["launchSpecifications[0]'s", "launchSpecifications[1]'s", "launchSpecifications[1].ebsBlockDevices[1]"]);
-        assert.match(findings[2].message, /\/dev\/sdg.*Set `encrypted: true`/);
+        assert.deepStrictEqual(findings.map((f) => f.message.split(": ")[1].split(" ")[0]), ["launchSpecifications[0].rootBlockDevices", "launchSpecifications[1].rootBlockDevices[0].encrypted", "launchSpecifications[1].ebsBlockDevices[1].encrypted"]);
+        assert.match(findings[2].message, /is not set, so the data volume \/dev\/sdg is not encrypted\. Set `encrypted: true`/);
         assert.deepStrictEqual(check(encryptedVolumes, [fleet([spec({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] })])]), []);
     });
     it("no-secrets-in-user-data: a private key in one specification's user data is found there", () => {
