@@ -44,11 +44,13 @@ async function realResources(stack: string): Promise<PlannedResource[]> {
 function renamed(r: PlannedResource, copy: number): PlannedResource {
     const name = `${r.name}-c${copy}`;
     const inputs = structuredClone(r.inputs);
+    // The template holds dev's and prod's resources, whose bundles share bucket and key names.
+    const suffix = `-${/^urn:pulumi:([^:]+)::/.exec(r.urn)?.[1] ?? "stack"}-c${copy}`;
     if (r.type === "aws:s3/bucketObjectv2:BucketObjectv2" && typeof inputs.key === "string") {
-        inputs.key = `${inputs.key}-c${copy}`;
+        inputs.key = `${inputs.key}${suffix}`;
     }
     if (r.type === "aws:ec2/instance:Instance" && typeof inputs.userData === "string") {
-        inputs.userData = inputs.userData.replace(/BUNDLE_KEY=(\S+)/, `BUNDLE_KEY=$1-c${copy}`);
+        inputs.userData = inputs.userData.replace(/BUNDLE_KEY=(\S+)/, `BUNDLE_KEY=$1${suffix}`);
     }
     return {
         ...r,
