@@ -5,7 +5,8 @@ import { ServerFiles } from "../components/servers/serverFiles";
 import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack } from "./stack";
-import { systemctl } from "./units";
+import { run } from "./exec";
+import { inServer, systemctl } from "./units";
 
 /** What `cloud-init status --format json` says (the fields the check reads). */
 interface CloudInitStatus {
@@ -92,14 +93,22 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
         // systemd says "degraded" for exactly the units let through above.
         const good = failed === "" && inactive.length === 0 && (state === "running" || (rdsOnly && state === "degraded"));
         ok &&= good;
+        const failedUnits = failed ? failed.split("\n").map((l) => l.split(/\s+/)[0]) : [];
         lines.push(
             `${root.server.key} ${state}: ${units.length} enabled unit${units.length === 1 ? "" : "s"} active` +
                 (inactive.length ? `, NOT ACTIVE ${inactive.join(" ")}` : ` (${units.join(", ")})`) +
-                (failed ? `, FAILED ${failed.split("\n").map((l) => l.split(/\s+/)[0]).join(" ")}` : "") +
+                (failedUnits.length ? `, FAILED ${(await Promise.all(failedUnits.map((unit) => unitFailure(root, unit)))).join(" ")}` : "") +
                 (rdsOnly && listed !== failed ? ` (${UNITS_FAILED_BY_THE_RDS_STEP.join(", ")} failed with the RDS app-user step: RDS is not booted here, NOT VERIFIED)` : ""),
         );
     }
     return verdict("boot.units", ok, lines.join("; "));
+}
+
+/** A failed unit with the last lines of its journal, so a failure met once in CI explains itself. */
+async function unitFailure(root: ServerRoot, unit: string): Promise<string> {
+    const journal = await run(inServer(root, ["journalctl", "--boot", "--unit", unit, "--lines", "6", "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
+    const tail = journal.stdout.trim().split("\n").join(" | ");
+    return `${unit} [journal: ${tail.slice(-600) || "empty"}]`;
 }
 
 /** PRETTY_NAME from /etc/os-release inside each container; one value when they all agree. */

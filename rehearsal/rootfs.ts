@@ -12,7 +12,13 @@ export const DEBIAN_SUITE = "trixie";
 export const DEBIAN_MIRROR = "http://deb.debian.org/debian";
 export const DEBIAN_SECURITY_MIRROR = "http://deb.debian.org/debian-security";
 export const ROOTFS_VARIANT = "minbase";
-/** python3-cffi-backend: cloud-init's dependency chain needs it, and debootstrap does not resolve it on its own. */
+/**
+ * python3-cffi-backend: cloud-init's dependency chain needs it, and debootstrap does not resolve it on its own.
+ * No interface manager (ifupdown, networkd): each server's address is its network namespace,
+ * configured before boot, so one would have nothing to do — yet ifupdown's units failed at random
+ * under CI load (networking.service on a prod LB, ifupdown-pre.service on a prod app server, each
+ * once in about fifteen boots), failing boot.units for a unit none of our files touches.
+ */
 export const ROOTFS_PACKAGES = [
     "systemd-sysv",
     "dbus",
@@ -25,7 +31,6 @@ export const ROOTFS_PACKAGES = [
     "openssh-server",
     "iproute2",
     "netbase",
-    "ifupdown",
     "less",
 ];
 

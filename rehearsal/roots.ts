@@ -60,8 +60,8 @@ export async function buildServerRoot(runDir: string, ns: string, server: Server
     write(`${SEED_DIR}/user-data`, env.userData, 0o600);
     write(`${SEED_DIR}/meta-data`, `instance-id: ${instanceId(server)}\nlocal-hostname: ${server.key}\n`, 0o600);
     // The server's address is configured by the rehearsal's network namespace, as EC2's DHCP
-    // always answers: cloud-init's fallback (DHCP on the first NIC, no DHCP server here) would
-    // leave networking.service failed at random, depending on when ifup gives up.
+    // always answers: cloud-init's fallback would configure DHCP on the first NIC, and no DHCP
+    // server answers here.
     write(`${SEED_DIR}/network-config`, "network:\n  config: disabled\n", 0o600);
     write("/etc/hosts", env.hosts);
     write("/etc/hostname", `${server.key}\n`);
