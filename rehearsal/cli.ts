@@ -90,7 +90,7 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
             log("bench: wrk…");
             report.bench = await timed(report, "bench", () => measure(stack));
         }
-        if (options.drill) report.checks.push(...(await timed(report, "drill", () => runDrill(stack, log))));
+        if (options.drill) report.checks.push(...(await timed(report, "drill", () => runDrill(stack, state, log))));
         if (options.faults) report.checks.push(...(await timed(report, "faults", () => runFaults(stack, log))));
         if (options.holdSeconds) {
             log(`holding the stack up for ${options.holdSeconds} s (run dir ${stack.runDir}); Ctrl-C tears it down`);

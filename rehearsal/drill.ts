@@ -5,13 +5,16 @@ import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
 import { APPLIER_UNIT } from "../components/servers/renderBootstrap";
 import { buildServerFiles, PORTS, ServerFiles } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
+import { ServerPlan } from "../components/servers/topology";
+import { bootAddedServer, joinNetwork } from "./addServer";
 import { IssuedCertificates, signedBy } from "./certificates";
-import { run, sleep } from "./exec";
+import { run, sleep, waitFor } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
-import { appSql, getThroughLb, mustSql, site, slaveStatus } from "./probes";
+import { planRehearsal, RehearsalPlan } from "./plan";
+import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, site, slaveStatus } from "./probes";
 import { CheckResult, notApplicable, verdict } from "./report";
 import { ServerRoot } from "./roots";
-import { BootedStack } from "./stack";
+import { BootedStack, bundleOf, CLOUD_INIT_TIMEOUT_MS, TeardownState } from "./stack";
 import { inServer } from "./units";
 
 /**
@@ -20,19 +23,19 @@ import { inServer } from "./units";
  * server's own applier (`systemctl start webstack-apply`, as an operator or the timer would) —
  * under a steady request stream and a steady stream of writes.
  */
-export async function runDrill(stack: BootedStack, log: (line: string) => void): Promise<CheckResult[]> {
+export async function runDrill(stack: BootedStack, state: TeardownState, log: (line: string) => void): Promise<CheckResult[]> {
     log("drill: change.certificate-renewal…");
     const results = [await certificateRenewal(stack)];
-    // Not built yet: scale-out needs a container added to the running stack (its namespace, the
-    // security-group mirror, a stand-in principal); the hop switch needs a rolling order
-    // (one app server, the load balancer, the rest) and both backend ports allowed meanwhile.
-    results.push(notApplicable("change.scale-out", "not rehearsed yet: adding a server to a booted stack is not built (NOT VERIFIED)"));
+    log("drill: change.scale-out…");
+    results.push(await scaleOut(stack, state));
+    // Not built yet: the hop switch needs a rolling order (one app server, the load balancer,
+    // the rest) and both backend ports allowed meanwhile.
     results.push(notApplicable("change.backend-hop", "not rehearsed yet: the rolling hop switch is not built (NOT VERIFIED)"));
     return results;
 }
 
 interface Streams {
-    requests: { ok: boolean; error: string }[];
+    requests: { ok: boolean; error: string; servedBy: string }[];
     inserts: { ok: boolean }[];
     stop(): Promise<void>;
 }
@@ -45,7 +48,7 @@ function startStreams(stack: BootedStack, writer: ServerRoot | undefined, tag: s
     const http = (async () => {
         while (running) {
             const r = await getThroughLb(stack, "/", 5);
-            requests.push({ ok: r.status === 200, error: r.status === 200 ? "" : `${r.status} ${r.error}`.trim() });
+            requests.push({ ok: r.status === 200, error: r.status === 200 ? "" : `${r.status} ${r.error}`.trim(), servedBy: r.servedBy });
         }
     })();
     const sql = (async () => {
@@ -88,8 +91,7 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
     const dbPeer = stack.replica;
     const frontendBefore = await servedSerial(CLIENT_NS, `${LB_PUBLIC_IP}:443`, site(stack));
     const dbBefore = db && dbPeer ? await servedSerial(dbPeer.ns, `${db.server.privateIp}:${PORTS.mysql}`, db.server.fqdn, "mysql") : undefined;
-    if (db) await mustSql(appSql(stack, stack.apps[0], db.server.fqdn, "CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL)"), "create table");
-    const rowsBefore = db ? Number(await mustSql(appSql(stack, stack.apps[0], db.server.fqdn, "SELECT COUNT(*) FROM rehearsal_rows"), "count rows")) : 0;
+    const rowsBefore = db ? await countRows(stack, db) : 0;
 
     const streams = startStreams(stack, db, "renewal");
     await sleep(2000);
@@ -99,32 +101,11 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
         const leaf = renewed.leaves[server.role === "load-balancer" ? "frontend" : server.key];
         if (leaf) stack.aws.putParameter(stack.facts.parameters.tlsKey(server.key), leaf.keyPem);
     }
-    const facts = buildStackFacts({
-        config: stack.plan.config,
-        stack: stack.plan.stack,
-        region: stack.plan.region,
-        topology,
-        certificates: {
-            internalCaPem: renewed.ca.certificatePem,
-            frontendChainPem: renewed.leaves.frontend.certificatePem + renewed.ca.certificatePem,
-            serverCertificatePem: Object.fromEntries(topology.servers.filter((s) => renewed.leaves[s.key]).map((s) => [s.key, renewed.leaves[s.key].certificatePem])),
-        },
-        managedDatabase: stack.facts.database.managed ? { writerHost: stack.facts.database.writerHost, readerHost: stack.facts.database.readerHost, masterSecretArn: stack.facts.database.masterSecretArn ?? "" } : undefined,
-        dataVolumeIds: stack.facts.dataVolumeIds,
-    });
-    const files: Record<string, ServerFiles> = Object.fromEntries(topology.servers.map((s) => [s.key, buildServerFiles(s, facts)]));
-    for (const server of topology.servers) stack.aws.putObject({ ...stack.bundles[server.key], body: renderServerBundle(files[server.key]) });
+    deliver(stack, stack.plan, renewed);
 
     // Each server applies it: databases first, then the app servers, then the load balancer.
     const order = [...topology.databaseServers, ...topology.appServers.filter((s) => !s.database), topology.loadBalancer];
-    const applied: string[] = [];
-    for (const server of order) {
-        const root = stack.roots[server.key];
-        const out = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
-        const result = await run(inServer(root, ["cat", "/var/lib/webstack/apply/last-result.json"]), { timeoutMs: 15000 });
-        const message = (JSON.parse(result.stdout || "{}") as { message?: string }).message ?? "";
-        applied.push(`${server.key} ${out.code === 0 ? "applied" : `FAILED (${message.slice(0, 200)})`}`);
-    }
+    const applied = await applyOn(stack, order);
     await sleep(3000);
     await streams.stop();
 
@@ -132,38 +113,155 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
     const dbAfter = db && dbPeer ? await servedSerial(dbPeer.ns, `${db.server.privateIp}:${PORTS.mysql}`, db.server.fqdn, "mysql") : undefined;
     const failedRequests = streams.requests.filter((r) => !r.ok);
     const written = streams.inserts.filter((i) => i.ok).length;
-    let lost = 0;
-    let replicaLine = "";
-    if (db) {
-        const rowsAfter = Number(await mustSql(appSql(stack, stack.apps[0], db.server.fqdn, "SELECT COUNT(*) FROM rehearsal_rows"), "count rows"));
-        lost = rowsBefore + written - rowsAfter;
-        if (dbPeer) {
-            // The replica may reconnect (MASTER_CONNECT_RETRY) after its primary's TLS context changed: wait for it.
-            const started = Date.now();
-            let onReplica = 0;
-            while (Date.now() - started < 90000) {
-                onReplica = Number(await mustSql(appSql(stack, stack.apps[0], dbPeer.server.fqdn, "SELECT COUNT(*) FROM rehearsal_rows"), "count rows on the replica"));
-                if (onReplica === rowsAfter) break;
-                await sleep(500);
-            }
-            const status = await slaveStatus(dbPeer);
-            replicaLine = `, replica has ${onReplica}/${rowsAfter} after ${((Date.now() - started) / 1000).toFixed(1)} s (IO ${status.Slave_IO_Running}, SQL ${status.Slave_SQL_Running}${status.Last_IO_Error ? `, last IO error: ${status.Last_IO_Error.slice(0, 160)}` : ""})`;
-            if (onReplica !== rowsAfter) lost += rowsAfter - onReplica;
-        }
-    }
+    const rows = db ? await rowsAccount(stack, db, rowsBefore, written) : { lost: 0, line: "rows: n/a (RDS is not booted)" };
     const expectedFrontend = serialOf(renewed.leaves.frontend.certificatePem);
     const frontendRenewed = frontendAfter.toUpperCase() === expectedFrontend;
     const dbRenewed = !db || (dbAfter !== undefined && dbAfter.toUpperCase() === serialOf(renewed.leaves[db.server.key].certificatePem));
-    const ok = failedRequests.length === 0 && lost === 0 && frontendRenewed && dbRenewed && applied.every((a) => a.endsWith("applied")) && streams.requests.length > 0;
+    const ok = failedRequests.length === 0 && rows.lost === 0 && frontendRenewed && dbRenewed && applied.every((a) => a.endsWith("applied")) && streams.requests.length > 0;
     return verdict(
         "change.certificate-renewal",
         ok,
         `${streams.requests.length} requests, ${failedRequests.length} failed${failedRequests.length ? ` (${failedRequests[0].error.slice(0, 120)})` : ""}; ` +
-            (db ? `rows: ${written} written, ${lost} lost${replicaLine}; ` : "rows: n/a (RDS is not booted); ") +
-            `frontend serial ${frontendBefore} → ${frontendAfter} (client sees the new certificate: ${frontendRenewed ? "yes" : "NO"})` +
+            `${rows.line}; frontend serial ${frontendBefore} → ${frontendAfter} (client sees the new certificate: ${frontendRenewed ? "yes" : "NO"})` +
             (db ? `, ${db.server.key} MariaDB serial ${dbBefore} → ${dbAfter} (${dbRenewed ? "FLUSH SSL took it" : "NOT RENEWED"})` : "") +
             `; ${applied.join(", ")}`,
     );
+}
+
+/**
+ * What `pulumi up` writes for a plan: every server's bundle rendered from the plan with the
+ * given certificates, stored as a new S3 version. The booted stack then describes the new state.
+ */
+function deliver(stack: BootedStack, plan: RehearsalPlan, certificates: IssuedCertificates): void {
+    const { topology } = plan;
+    const facts = buildStackFacts({
+        config: plan.config,
+        stack: plan.stack,
+        region: plan.region,
+        topology,
+        certificates: {
+            internalCaPem: certificates.ca.certificatePem,
+            frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
+            serverCertificatePem: Object.fromEntries(topology.servers.filter((s) => certificates.leaves[s.key]).map((s) => [s.key, certificates.leaves[s.key].certificatePem])),
+        },
+        managedDatabase: stack.facts.database.managed ? { writerHost: stack.facts.database.writerHost, readerHost: stack.facts.database.readerHost, masterSecretArn: stack.facts.database.masterSecretArn ?? "" } : undefined,
+        dataVolumeIds: stack.facts.dataVolumeIds,
+    });
+    const files: Record<string, ServerFiles> = Object.fromEntries(topology.servers.map((s) => [s.key, buildServerFiles(s, facts)]));
+    for (const instance of plan.instances) {
+        stack.bundles[instance.key] ??= bundleOf(instance.key, instance.userData);
+        stack.aws.putObject({ ...stack.bundles[instance.key], body: renderServerBundle(files[instance.key]) });
+    }
+    Object.assign(stack, { plan, facts, files, certificates });
+}
+
+/** Runs each server's own applier (`systemctl start webstack-apply`), one after another; "<key> applied" or why not. */
+async function applyOn(stack: BootedStack, servers: ServerPlan[]): Promise<string[]> {
+    const applied: string[] = [];
+    for (const server of servers) {
+        const root = stack.roots[server.key];
+        const out = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
+        const result = await run(inServer(root, ["cat", "/var/lib/webstack/apply/last-result.json"]), { timeoutMs: 15000 });
+        const message = (JSON.parse(result.stdout || "{}") as { message?: string }).message ?? "";
+        applied.push(`${server.key} ${out.code === 0 ? "applied" : `FAILED (${message.slice(0, 200)})`}`);
+    }
+    return applied;
+}
+
+/**
+ * One more app server, as `pulumi up` with appServerCount + 1 does: its key in SSM, every bundle
+ * updated, the instance in its security groups and the private zone, then booted from the
+ * program's user data. The running servers' timers fire in any order; the drill takes the worst
+ * for a new backend: the load balancer applies first, while the new server is still booting.
+ */
+async function scaleOut(stack: BootedStack, state: TeardownState): Promise<CheckResult> {
+    const before = stack.plan;
+    const plan = await planRehearsal({ ...before.options, appServerCount: before.config.appServerCount + 1 });
+    const moved = before.topology.servers.filter((s) => plan.topology.servers.find((t) => t.key === s.key)?.privateIp !== s.privateIp);
+    const added = plan.topology.servers.filter((s) => !before.topology.servers.some((b) => b.key === s.key));
+    if (moved.length || added.length !== 1 || added[0].role !== "app") {
+        return verdict("change.scale-out", false, `appServerCount + 1 must add one app server and move none: added ${added.map((s) => s.key).join(", ") || "none"}, moved ${moved.map((s) => s.key).join(", ") || "none"}`);
+    }
+    const server = added[0];
+    const spec = plan.certificates.find((c) => c.id === server.key);
+    if (!spec) return verdict("change.scale-out", false, `the program plans no certificate for ${server.key}`);
+    const leaf = await signedBy(spec, plan.key, stack.certificates.ca, path.join(stack.runDir, "pki-scale-out"));
+    const certificates: IssuedCertificates = { ca: stack.certificates.ca, leaves: { ...stack.certificates.leaves, [server.key]: leaf } };
+
+    const db = stack.primary;
+    const rowsBefore = db ? await countRows(stack, db) : 0;
+    const streams = startStreams(stack, db, "scale-out");
+    await sleep(2000);
+    const started = Date.now();
+    stack.aws.putParameter(stack.facts.parameters.tlsKey(server.key), leaf.keyPem);
+    deliver(stack, plan, certificates);
+    await joinNetwork(stack, plan, server);
+    const booting = bootAddedServer(stack, state, plan, server, CLOUD_INIT_TIMEOUT_MS);
+    // A failed boot must not leave the applies below unawaited; it is reported after them.
+    booting.catch(() => undefined);
+    const lb = plan.topology.loadBalancer;
+    const applied = await applyOn(stack, [lb, ...plan.topology.databaseServers, ...before.topology.appServers.filter((s) => !s.database)]);
+    let root: ServerRoot;
+    try {
+        root = await booting;
+    } catch (error) {
+        await streams.stop();
+        return verdict("change.scale-out", false, `${server.key} did not boot: ${error instanceof Error ? error.message : String(error)}; ${applied.join(", ")}`);
+    }
+    stack.roots[server.key] = root;
+    stack.apps.push(root);
+    const bootedAfter = (Date.now() - started) / 1000;
+    const upAt = await waitFor(`HAProxy to mark ${server.key} UP`, 120000, async () => ((await backendStatus(stack))[server.key] === "UP" ? Date.now() : undefined), 250).catch(() => undefined);
+    // Some requests with the new server in rotation.
+    const servedBefore = streams.requests.length;
+    await sleep(5000);
+    await streams.stop();
+
+    const failedRequests = streams.requests.filter((r) => !r.ok);
+    const byNew = streams.requests.slice(servedBefore).filter((r) => r.servedBy === server.key).length;
+    const written = streams.inserts.filter((i) => i.ok).length;
+    const rows = db ? await rowsAccount(stack, db, rowsBefore, written) : { lost: 0, line: "rows: n/a (RDS is not booted)" };
+    // The new server's app reads and writes through its own grants and both databases' firewalls.
+    const dbView = db ? await getFromLb(stack, root, "/db.json", 10) : undefined;
+    const dbReport = JSON.parse(dbView?.body || "{}") as { writer?: { ok: boolean }; reader?: { ok: boolean } };
+    const reachesDb = !db || (dbReport.writer?.ok === true && dbReport.reader?.ok === true);
+    const ok = failedRequests.length === 0 && rows.lost === 0 && upAt !== undefined && byNew > 0 && reachesDb && applied.every((a) => a.endsWith("applied"));
+    return verdict(
+        "change.scale-out",
+        ok,
+        `${streams.requests.length} requests, ${failedRequests.length} failed${failedRequests.length ? ` (${failedRequests[0].error.slice(0, 120)})` : ""}; ${rows.line}; ` +
+            `${server.key} (${server.privateIp}) booted ${bootedAfter.toFixed(0)} s after the change, ` +
+            (upAt ? `UP in HAProxy ${((upAt - started) / 1000).toFixed(0)} s after it, served ${byNew} of the next ${streams.requests.length - servedBefore} requests` : "NEVER marked UP") +
+            (db ? `; its app reaches the databases: ${reachesDb ? "writer and reader" : `NO (${(dbView?.body || dbView?.error || "").slice(0, 160)})`}` : "") +
+            `; ${applied.join(", ")} (load balancer first, while ${server.key} booted)`,
+    );
+}
+
+async function countRows(stack: BootedStack, db: ServerRoot): Promise<number> {
+    await mustSql(appSql(stack, stack.apps[0], db.server.fqdn, "CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL)"), "create table");
+    return Number(await mustSql(appSql(stack, stack.apps[0], db.server.fqdn, "SELECT COUNT(*) FROM rehearsal_rows"), "count rows"));
+}
+
+/** Rows written during a change against what the primary and (once caught up) the replica hold. */
+async function rowsAccount(stack: BootedStack, db: ServerRoot, rowsBefore: number, written: number): Promise<{ lost: number; line: string }> {
+    const rowsAfter = await countRows(stack, db);
+    let lost = rowsBefore + written - rowsAfter;
+    let replicaLine = "";
+    const dbPeer = stack.replica;
+    if (dbPeer) {
+        // The replica may reconnect (MASTER_CONNECT_RETRY) after its primary's TLS context changed: wait for it.
+        const started = Date.now();
+        let onReplica = 0;
+        while (Date.now() - started < 90000) {
+            onReplica = Number(await mustSql(appSql(stack, stack.apps[0], dbPeer.server.fqdn, "SELECT COUNT(*) FROM rehearsal_rows"), "count rows on the replica"));
+            if (onReplica === rowsAfter) break;
+            await sleep(500);
+        }
+        const status = await slaveStatus(dbPeer);
+        replicaLine = `, replica has ${onReplica}/${rowsAfter} after ${((Date.now() - started) / 1000).toFixed(1)} s (IO ${status.Slave_IO_Running}, SQL ${status.Slave_SQL_Running}${status.Last_IO_Error ? `, last IO error: ${status.Last_IO_Error.slice(0, 160)}` : ""})`;
+        if (onReplica !== rowsAfter) lost += rowsAfter - onReplica;
+    }
+    return { lost, line: `rows: ${written} written, ${lost} lost${replicaLine}` };
 }
 
 /** The serial as `openssl x509 -serial` prints it (upper-case hex), from the PEM. */

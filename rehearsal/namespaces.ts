@@ -50,17 +50,20 @@ export async function createNetwork(endpoints: Endpoint[]): Promise<void> {
     await addNamespace(ROUTER_NS, "127.0.0.1 localhost\n");
     await must(["ip", "netns", "exec", ROUTER_NS, "sysctl", "-qw", "net.ipv4.ip_forward=1"]);
     await must(["ip", "netns", "exec", ROUTER_NS, "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"]);
-    for (const endpoint of endpoints) {
-        await addNamespace(endpoint.ns, endpoint.hosts);
-        await must(["ip", "link", "add", endpoint.routerIf, "netns", ROUTER_NS, "type", "veth", "peer", "name", "eth0", "netns", endpoint.ns]);
-        await must(["ip", "-n", endpoint.ns, "addr", "add", `${endpoint.address}/32`, "dev", "eth0"]);
-        await must(["ip", "-n", endpoint.ns, "link", "set", "eth0", "up"]);
-        await must(["ip", "-n", endpoint.ns, "route", "add", GATEWAY_IP, "dev", "eth0", "scope", "link"]);
-        await must(["ip", "-n", endpoint.ns, "route", "add", "default", "via", GATEWAY_IP, "dev", "eth0"]);
-        await must(["ip", "-n", ROUTER_NS, "addr", "add", `${GATEWAY_IP}/32`, "dev", endpoint.routerIf]);
-        await must(["ip", "-n", ROUTER_NS, "link", "set", endpoint.routerIf, "up"]);
-        await must(["ip", "-n", ROUTER_NS, "route", "add", `${endpoint.address}/32`, "dev", endpoint.routerIf]);
-    }
+    for (const endpoint of endpoints) await addEndpoint(endpoint);
+}
+
+/** One endpoint's namespace joined to the (existing) router: at boot, and for a server added to a running stack. */
+export async function addEndpoint(endpoint: Endpoint): Promise<void> {
+    await addNamespace(endpoint.ns, endpoint.hosts);
+    await must(["ip", "link", "add", endpoint.routerIf, "netns", ROUTER_NS, "type", "veth", "peer", "name", "eth0", "netns", endpoint.ns]);
+    await must(["ip", "-n", endpoint.ns, "addr", "add", `${endpoint.address}/32`, "dev", "eth0"]);
+    await must(["ip", "-n", endpoint.ns, "link", "set", "eth0", "up"]);
+    await must(["ip", "-n", endpoint.ns, "route", "add", GATEWAY_IP, "dev", "eth0", "scope", "link"]);
+    await must(["ip", "-n", endpoint.ns, "route", "add", "default", "via", GATEWAY_IP, "dev", "eth0"]);
+    await must(["ip", "-n", ROUTER_NS, "addr", "add", `${GATEWAY_IP}/32`, "dev", endpoint.routerIf]);
+    await must(["ip", "-n", ROUTER_NS, "link", "set", endpoint.routerIf, "up"]);
+    await must(["ip", "-n", ROUTER_NS, "route", "add", `${endpoint.address}/32`, "dev", endpoint.routerIf]);
 }
 
 /**

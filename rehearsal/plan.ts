@@ -15,6 +15,8 @@ export interface RehearsalOptions {
     stack: string;
     backendHop?: BackendHopOverride;
     placement?: PlacementOverride;
+    /** The day-2 drill's scale-out: the stack's count plus one. */
+    appServerCount?: number;
 }
 
 /** A security-group rule as the program registers it (aws:vpc/securityGroup{In,E}gressRule inputs). */
@@ -77,6 +79,10 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
         overrides.push(`database.placement = ${options.placement} (--placement)`);
     }
     raw.config["webstack:database"] = JSON.stringify(database);
+    if (options.appServerCount !== undefined) {
+        raw.config["webstack:appServerCount"] = String(options.appServerCount);
+        overrides.push(`appServerCount = ${options.appServerCount} (scale-out drill)`);
+    }
 
     const program = await runProgram(options.stack, raw.config, raw.secretKeys);
     const { config } = validateConfig(raw.config);
@@ -85,6 +91,9 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
     }
     if (options.placement && config.database.placement !== options.placement) {
         throw new Error(`override placement=${options.placement} did not reach the validated config`);
+    }
+    if (options.appServerCount !== undefined && config.appServerCount !== options.appServerCount) {
+        throw new Error(`override appServerCount=${options.appServerCount} did not reach the validated config`);
     }
     const region = raw.config["aws:region"] ?? "us-east-1";
     const topology = planTopology(config, subnetCidrsFromConfig(config.network));

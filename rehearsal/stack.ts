@@ -7,7 +7,7 @@ import { parseUserDataText } from "../policy-pack/lib/userData";
 import { BundleReference, bundleReferences } from "../policy-pack/lib/serverFiles";
 import { buildServerFiles, ServerFiles, StackFacts } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
-import { primaryDatabase, replicaDatabase, ServerPlan } from "../components/servers/topology";
+import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "../components/servers/topology";
 import { secretParameterNames } from "../components/secrets/parameterNames";
 import { AptProxy, startAptProxy } from "./aptProxy";
 import { issueCertificates, IssuedCertificates } from "./certificates";
@@ -51,7 +51,7 @@ export const RUN_DIR_PREFIX = path.join(os.tmpdir(), "wsr-run-");
 const RUN_DIR_NAME = /^wsr-run-[A-Za-z0-9]{6}$/;
 const LOCK_FILE = "/run/webstack-rehearsal.lock";
 /** cloud-init installs every package through the proxy: minutes on a cold cache. */
-const CLOUD_INIT_TIMEOUT_MS = 15 * 60 * 1000;
+export const CLOUD_INIT_TIMEOUT_MS = 15 * 60 * 1000;
 
 const randomSecret = () => crypto.randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 24);
 
@@ -128,14 +128,9 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     fs.chmodSync(runDir, 0o755);
     const { topology, config } = plan;
 
-    const services: InternetService[] = [
-        { ip: INTERNET.debianMirror, port: 80, what: "Debian registry (apt proxy stand-in)" },
-        { ip: INTERNET.awsApi, port: 80, what: "AWS API (SSM stand-in)" },
-        { ip: INTERNET.datadogInstaller, port: 443, what: "install.datadoghq.com (stand-in)" },
-    ];
-    const flows = [...allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), ...internetFlows(plan.instances, plan.groupRules, services)];
+    const flows = [...allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), ...internetFlows(plan.instances, plan.groupRules, INTERNET_SERVICES)];
     const routerRuleset = renderRouterRuleset(flows, LB_PUBLIC_IP, topology.loadBalancer.privateIp, UPLINK_ROUTER_IF);
-    const hosts = (extra: string[]) => ["127.0.0.1 localhost", ...topology.servers.map((s) => `${s.privateIp} ${s.fqdn} ${s.key}`), ...extra].join("\n") + "\n";
+    const hosts = (extra: string[]) => hostsFile(topology, extra);
     await phase("network namespaces + security-group mirror", async () => {
         const endpoints: Endpoint[] = [
             ...topology.servers.map((s) => ({ ns: serverNamespace(s.key), routerIf: `r-${s.key}`.slice(0, 15), address: s.privateIp, hosts: hosts([]) })),
@@ -204,8 +199,8 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             const principal = standIns.aws.principalOf(server.key);
             roots[server.key] = await buildServerRoot(runDir, serverNamespace(server.key), server, image.dir, {
                 userData: userData[server.key],
-                hosts: hosts([`${INTERNET.datadogInstaller} ${DATADOG_INSTALL_HOST} ${RDS_TRUSTSTORE_HOST}`]),
-                aptProxyUrl: `http://${INTERNET.debianMirror}:80`,
+                hosts: hosts(STAND_IN_HOSTS),
+                aptProxyUrl: SERVER_APT_PROXY_URL,
                 aws: { region: plan.region, endpointUrl: standIns.aws.url, accessKeyId: principal.accessKeyId, secretAccessKey: principal.secretAccessKey },
                 trustedCaPems: [standIns.datadog.caPem],
             });
@@ -270,8 +265,25 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     };
 }
 
+/** /etc/hosts: the private zone's names (what Route 53 answers in the VPC) and any extra lines. */
+export function hostsFile(topology: Topology, extra: string[]): string {
+    return ["127.0.0.1 localhost", ...topology.servers.map((s) => `${s.privateIp} ${s.fqdn} ${s.key}`), ...extra].join("\n") + "\n";
+}
+
+/** What the servers reach on the internet: each stand-in at its public address. */
+export const INTERNET_SERVICES: InternetService[] = [
+    { ip: INTERNET.debianMirror, port: 80, what: "Debian registry (apt proxy stand-in)" },
+    { ip: INTERNET.awsApi, port: 80, what: "AWS API (SSM stand-in)" },
+    { ip: INTERNET.datadogInstaller, port: 443, what: "install.datadoghq.com (stand-in)" },
+];
+
+/** The stand-ins' public names, as the servers resolve them. */
+export const STAND_IN_HOSTS = [`${INTERNET.datadogInstaller} ${DATADOG_INSTALL_HOST} ${RDS_TRUSTSTORE_HOST}`];
+/** apt's proxy as the servers reach it (the Debian registry's address). */
+export const SERVER_APT_PROXY_URL = `http://${INTERNET.debianMirror}:80`;
+
 /** The one S3 object a server's boot script fetches, read from its user data with the policy pack's reader. */
-function bundleOf(serverKey: string, userData: string): Required<BundleReference> {
+export function bundleOf(serverKey: string, userData: string): Required<BundleReference> {
     const refs = bundleReferences(parseUserDataText(userData));
     if (refs.length !== 1 || !refs[0].bucket) {
         throw new Error(`the user data of ${serverKey} names ${refs.length} bundles (${JSON.stringify(refs)}); the boot script fetches exactly one`);

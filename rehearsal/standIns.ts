@@ -4,7 +4,7 @@ import * as https from "https";
 import * as path from "path";
 import { must } from "./exec";
 import { StandInObject, startAwsStandIn } from "./standins/awsEndpoint";
-import { RehearsalPlan } from "./plan";
+import { Instance, RehearsalPlan } from "./plan";
 
 /**
  * The stand-ins the boot reaches on "the internet" (see namespaces.ts INTERNET): an SSM
@@ -27,6 +27,8 @@ export interface AwsStandIn {
     url: string;
     requests: AwsRequest[];
     principalOf(serverKey: string): { accessKeyId: string; secretAccessKey: string };
+    /** Credentials for an instance added to the running stack, authorized by its own role's policies. */
+    addInstance(instance: Instance): void;
     putObject(object: StandInObject): string;
     putParameter(name: string, value: string): number;
     stop(): Promise<void>;
@@ -81,14 +83,15 @@ const accessKeyOf = (serverKey: string) => `AKIAREHEARSAL${crypto.createHash("sh
  */
 async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
     const { region, accountId } = options.plan;
-    const principals = options.plan.instances.map((instance) => ({
+    const principalOfInstance = (instance: Instance) => ({
         server: instance.key,
         accessKeyId: accessKeyOf(instance.key),
         secretAccessKey: crypto.randomBytes(20).toString("hex"),
         roleName: instance.role.name || "none",
         instanceName: `i-rehearsal-${instance.key}`,
         policies: instance.role.policies,
-    }));
+    });
+    const principals = options.plan.instances.map(principalOfInstance);
     const serverOf = new Map(principals.map((p) => [p.accessKeyId, p.server]));
     const standIn = await startAwsStandIn({
         host: options.aws.host,
@@ -114,6 +117,12 @@ async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
             const p = principals.find((x) => x.server === serverKey);
             if (!p) throw new Error(`no stand-in principal for ${serverKey}`);
             return p;
+        },
+        addInstance: (instance) => {
+            const principal = principalOfInstance(instance);
+            standIn.addPrincipal(principal);
+            principals.push(principal);
+            serverOf.set(principal.accessKeyId, principal.server);
         },
         putObject: standIn.putObject,
         putParameter: standIn.putParameter,

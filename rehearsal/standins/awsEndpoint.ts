@@ -69,6 +69,8 @@ export interface AwsStandIn {
     putObject(object: StandInObject): string;
     /** Stores a new version of a parameter (a rotation or a renewed key); returns its version. */
     putParameter(name: string, value: string): number;
+    /** A new instance's role credentials (a server added to a running stack). */
+    addPrincipal(principal: StandInPrincipal): void;
     stop(): Promise<void>;
 }
 
@@ -234,6 +236,10 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
             const version = (current ? current.version ?? 1 : 0) + 1;
             parameters.set(name, { name, value, type: current?.type ?? "SecureString", version });
             return version;
+        },
+        addPrincipal: (principal) => {
+            if (principals.has(principal.accessKeyId)) throw new Error(`access key ${principal.accessKeyId} is already a principal`);
+            principals.set(principal.accessKeyId, principal);
         },
         stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
     };
