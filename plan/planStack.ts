@@ -7,7 +7,7 @@ import { renderMermaid } from "./renderMermaid";
 import { LifecycleOptions, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
-/** The plan document; its shape is given in DESIGN.md. */
+/** The plan document `--json` prints; docs/plan.md documents its shape. */
 export interface PlanDocument {
     stack: string;
     /** options appears only on resources where the program sets a lifecycle option. */

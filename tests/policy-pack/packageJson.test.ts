@@ -10,6 +10,8 @@ describe("policy-pack/package.json", () => {
     const root = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package.json"), "utf8"));
     const pack = JSON.parse(fs.readFileSync(path.join(__dirname, "../../policy-pack/package.json"), "utf8"));
     const rootVersions: Record<string, string> = { ...root.dependencies, ...root.devDependencies };
+    // What `npm ci` at the root actually installs: package.json could say one version while the lock holds another.
+    const lock = JSON.parse(fs.readFileSync(path.join(__dirname, "../../package-lock.json"), "utf8"));
 
     for (const field of ["dependencies", "devDependencies"] as const) {
         for (const [name, version] of Object.entries<string>(pack[field] ?? {})) {
@@ -17,6 +19,9 @@ describe("policy-pack/package.json", () => {
                 assert.ok(name in rootVersions, `${name} is declared by the pack but not by the root package.json`);
                 assert.equal(version, rootVersions[name], `policy-pack declares ${name}@${version}, the root installs ${rootVersions[name]}`);
                 assert.match(version, /^\d+\.\d+\.\d+$/, `${name}@${version} must be an exact version`);
+            });
+            it(`${field} ${name} is the version the root's package-lock.json installs`, () => {
+                assert.equal(lock.packages[`node_modules/${name}`]?.version, version, `package-lock.json installs another ${name} than policy-pack declares`);
             });
         }
     }
