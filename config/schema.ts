@@ -272,6 +272,14 @@ export const configSchema = z
          */
         backendHop: z.enum(["plaintext", "tls"]).default("tls"),
         /**
+         * Switching backendHop on a running stack without a failed request takes three `up`s,
+         * each applied by every server before the next (expand, switch, contract):
+         * serve-both: the app servers serve both hops (both ports open to the load balancer),
+         * which still dials the hop being left; dial-new: the load balancer dials backendHop,
+         * the app servers still serve both; then remove it: only backendHop is served.
+         */
+        backendHopMigration: z.enum(["serve-both", "dial-new"]).optional(),
+        /**
          * Servers that follow the newest Debian 13 image (at most one at a time): the next `up`
          * replaces it if a newer image exists. Every other server keeps the image it was built from.
          */

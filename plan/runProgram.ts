@@ -16,6 +16,8 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** The lifecycle options the program sets on it, if any (the plan compare reads them). */
     options?: LifecycleOptions;
+    /** The URNs this resource answers to through its aliases: a state holding one of them is this resource. */
+    aliasUrns?: string[];
 }
 
 /** Resource options that decide whether a change updates, replaces or is ignored. */
@@ -25,6 +27,8 @@ export interface LifecycleOptions {
     deleteBeforeReplace?: boolean;
     protect?: boolean;
     retainOnDelete?: boolean;
+    /** Earlier names of the resource (aliases by name: same type and parent). */
+    aliasNames?: string[];
 }
 
 function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions | undefined {
@@ -34,6 +38,8 @@ function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions 
     if (opts.deleteBeforeReplace) picked.deleteBeforeReplace = true;
     if (opts.protect) picked.protect = true;
     if (opts.retainOnDelete) picked.retainOnDelete = true;
+    const aliasNames = (opts.aliases ?? []).map((a) => (typeof a === "object" && a !== null && "name" in a && typeof a.name === "string" ? a.name : undefined)).filter((n): n is string => n !== undefined);
+    if (aliasNames.length) picked.aliasNames = aliasNames;
     return Object.keys(picked).length > 0 ? picked : undefined;
 }
 
@@ -144,6 +150,9 @@ export async function runProgram(stack: string, config: Record<string, string>, 
             resource.options = options;
         }
         resource.urn = `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${resource.name}`;
+        if (options?.aliasNames) {
+            resource.aliasUrns = options.aliasNames.map((name) => `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${name}`);
+        }
     }
     return { resources: recorded, outputs };
 }

@@ -19,12 +19,7 @@ import { BootedStack, hostsFile, INTERNET_SERVICES, SERVER_APT_PROXY_URL, STAND_
 export async function joinNetwork(stack: BootedStack, plan: RehearsalPlan, added: ServerPlan): Promise<void> {
     const hosts = hostsFile(plan.topology, []);
     await addEndpoint({ ns: serverNamespace(added.key), routerIf: `r-${added.key}`.slice(0, 15), address: added.privateIp, hosts });
-    const flows = [...allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), ...internetFlows(plan.instances, plan.groupRules, INTERNET_SERVICES)];
-    const ruleset = renderRouterRuleset(flows, LB_PUBLIC_IP, plan.topology.loadBalancer.privateIp, UPLINK_ROUTER_IF);
-    const file = path.join(stack.runDir, "router.nft");
-    fs.writeFileSync(file, ruleset);
-    await must(["ip", "netns", "exec", ROUTER_NS, "nft", "-f", file]);
-    stack.routerRuleset = ruleset;
+    await applySecurityGroups(stack, plan);
     for (const root of Object.values(stack.roots)) {
         fs.writeFileSync(`/etc/netns/${root.ns}/hosts`, hosts);
         fs.writeFileSync(path.join(root.fs, "etc/hosts"), hostsFile(plan.topology, STAND_IN_HOSTS));
@@ -32,6 +27,20 @@ export async function joinNetwork(stack: BootedStack, plan: RehearsalPlan, added
     const instance = plan.instances.find((i) => i.key === added.key);
     if (!instance) throw new Error(`the program registers no instance for ${added.key}`);
     stack.aws.addInstance(instance);
+}
+
+/**
+ * The security groups as a plan has them, mirrored on the router: re-rendered from the plan's
+ * instances and rules and loaded in one `nft -f` (`flush ruleset` first), as AWS applies a
+ * rule change at `pulumi up`, before any server applies its bundle.
+ */
+export async function applySecurityGroups(stack: BootedStack, plan: RehearsalPlan): Promise<void> {
+    const flows = [...allowedFlows(plan.instances, plan.groupRules, CLIENT_IP), ...internetFlows(plan.instances, plan.groupRules, INTERNET_SERVICES)];
+    const ruleset = renderRouterRuleset(flows, LB_PUBLIC_IP, plan.topology.loadBalancer.privateIp, UPLINK_ROUTER_IF);
+    const file = path.join(stack.runDir, "router.nft");
+    fs.writeFileSync(file, ruleset);
+    await must(["ip", "netns", "exec", ROUTER_NS, "nft", "-f", file]);
+    stack.routerRuleset = ruleset;
 }
 
 /**

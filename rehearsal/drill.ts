@@ -1,18 +1,20 @@
 import { X509Certificate } from "crypto";
+import * as fs from "fs";
 import * as path from "path";
 import { shellQuote } from "../render/quote";
 import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
 import { APPLIER_UNIT } from "../components/servers/renderBootstrap";
-import { buildServerFiles, PORTS, ServerFiles } from "../components/servers/serverFiles";
+import { BackendHop } from "../components/loadbalancer/renderHaproxyConfig";
+import { BackendHopMigration, backendPort, buildServerFiles, PORTS, ServerFiles } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
 import { ServerPlan } from "../components/servers/topology";
-import { bootAddedServer, joinNetwork } from "./addServer";
+import { applySecurityGroups, bootAddedServer, joinNetwork } from "./addServer";
 import { IssuedCertificates, signedBy } from "./certificates";
 import { run, sleep, waitFor } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
 import { planRehearsal, RehearsalPlan } from "./plan";
-import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, site, slaveStatus } from "./probes";
-import { CheckResult, notApplicable, verdict } from "./report";
+import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, site, slaveStatus, tcpProbe } from "./probes";
+import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack, bundleOf, CLOUD_INIT_TIMEOUT_MS, TeardownState } from "./stack";
 import { inServer } from "./units";
@@ -28,9 +30,8 @@ export async function runDrill(stack: BootedStack, state: TeardownState, log: (l
     const results = [await certificateRenewal(stack)];
     log("drill: change.scale-out…");
     results.push(await scaleOut(stack, state));
-    // Not built yet: the hop switch needs a rolling order (one app server, the load balancer,
-    // the rest) and both backend ports allowed meanwhile.
-    results.push(notApplicable("change.backend-hop", "not rehearsed yet: the rolling hop switch is not built (NOT VERIFIED)"));
+    log("drill: change.backend-hop…");
+    results.push(await backendHopSwitch(stack));
     return results;
 }
 
@@ -234,6 +235,65 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
             (upAt ? `UP in HAProxy ${((upAt - started) / 1000).toFixed(0)} s after it, served ${byNew} of the next ${streams.requests.length - servedBefore} requests` : "NEVER marked UP") +
             (db ? `; its app reaches the databases: ${reachesDb ? "writer and reader" : `NO (${(dbView?.body || dbView?.error || "").slice(0, 160)})`}` : "") +
             `; ${applied.join(", ")} (load balancer first, while ${server.key} booted)`,
+    );
+}
+
+/**
+ * The backend hop switched to the other one by the documented migration: three `up`s
+ * (backendHopMigration serve-both, then dial-new, then none), each applied by every server
+ * before the next. Each `up` changes the security groups first; the servers then apply in the
+ * order that would hurt if the stage were unsafe: the load balancer first while the app servers
+ * still serve only the old hop (serve-both, dial-new), and the app servers first, dropping the old
+ * hop, while the load balancer has not applied (the last stage).
+ */
+async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
+    const from = stack.plan.config.backendHop;
+    const to: BackendHop = from === "tls" ? "plaintext" : "tls";
+    const lb = stack.plan.topology.loadBalancer;
+    const apps = () => stack.plan.topology.appServers;
+    const stages: { migration: BackendHopMigration | null; order: () => ServerPlan[] }[] = [
+        { migration: "serve-both", order: () => [lb, ...apps()] },
+        { migration: "dial-new", order: () => [lb, ...apps()] },
+        { migration: null, order: () => [...apps(), lb] },
+    ];
+    const db = stack.primary;
+    const rowsBefore = db ? await countRows(stack, db) : 0;
+    const streams = startStreams(stack, db, "hop");
+    await sleep(2000);
+    const lines: string[] = [];
+    for (const stage of stages) {
+        const failedBefore = streams.requests.filter((r) => !r.ok).length;
+        const plan = await planRehearsal({ ...stack.plan.options, backendHop: to, backendHopMigration: stage.migration });
+        await applySecurityGroups(stack, plan);
+        deliver(stack, plan, stack.certificates);
+        const applied = await applyOn(stack, stage.order());
+        await sleep(3000);
+        const failed = streams.requests.filter((r) => !r.ok).length - failedBefore;
+        lines.push(`${stage.migration ?? "done"}: ${applied.join(", ")}, ${failed} failed`);
+    }
+    await streams.stop();
+
+    const failedRequests = streams.requests.filter((r) => !r.ok);
+    const written = streams.inserts.filter((i) => i.ok).length;
+    const rows = db ? await rowsAccount(stack, db, rowsBefore, written) : { lost: 0, line: "rows: n/a (RDS is not booted)" };
+    // What the hop is now: HAProxy's server lines, and each app server's ports as the load balancer sees them.
+    const cfg = fs.readFileSync(path.join(stack.lb.fs, "etc/haproxy/haproxy.cfg"), "utf8");
+    const serverLines = cfg.split("\n").filter((l) => /^\s+server app-/.test(l));
+    const verified = serverLines.length === stack.apps.length && serverLines.every((l) => / ssl verify required /.test(l) === (to === "tls"));
+    const ports: string[] = [];
+    let portsRight = true;
+    for (const app of stack.apps) {
+        const served = await getFromLb(stack, app, "/healthz", 5);
+        const old = await tcpProbe(stack.lb.ns, app.server.privateIp, backendPort(from));
+        portsRight &&= served.status === 200 && old !== "open";
+        ports.push(`${app.server.key} ${to} :${backendPort(to)} ${served.status || served.error.slice(0, 60)}, ${from} :${backendPort(from)} ${old}`);
+    }
+    const ok = failedRequests.length === 0 && rows.lost === 0 && verified && portsRight && lines.every((l) => !/FAILED/.test(l));
+    return verdict(
+        "change.backend-hop",
+        ok,
+        `${from} → ${to} in three ups: ${streams.requests.length} requests, ${failedRequests.length} failed${failedRequests.length ? ` (${failedRequests[0].error.slice(0, 120)})` : ""}; ${rows.line}; ` +
+            `HAProxy dials ${to}${to === "tls" ? " verified" : ""} on every server line: ${verified ? "yes" : `NO (${serverLines.join(" | ").slice(0, 200)})`}; ${ports.join("; ")}; stages: ${lines.join("; ")}`,
     );
 }
 

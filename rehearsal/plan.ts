@@ -1,5 +1,6 @@
 import { CertificateSpec, certificateOrganization, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
 import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
+import { BackendHopMigration } from "../components/servers/serverFiles";
 import { certifiedServers, planTopology, Topology } from "../components/servers/topology";
 import { WebstackConfig } from "../config/schema";
 import { validateConfig } from "../config/validateConfig";
@@ -17,6 +18,8 @@ export interface RehearsalOptions {
     placement?: PlacementOverride;
     /** The day-2 drill's scale-out: the stack's count plus one. */
     appServerCount?: number;
+    /** The day-2 drill's hop switch: each stage of the migration in turn (null: none, the last stage). */
+    backendHopMigration?: BackendHopMigration | null;
 }
 
 /** A security-group rule as the program registers it (aws:vpc/securityGroup{In,E}gressRule inputs). */
@@ -79,6 +82,11 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
         overrides.push(`database.placement = ${options.placement} (--placement)`);
     }
     raw.config["webstack:database"] = JSON.stringify(database);
+    if (options.backendHopMigration !== undefined) {
+        if (options.backendHopMigration === null) delete raw.config["webstack:backendHopMigration"];
+        else raw.config["webstack:backendHopMigration"] = options.backendHopMigration;
+        overrides.push(`backendHopMigration = ${options.backendHopMigration ?? "(none)"} (hop switch drill)`);
+    }
     if (options.appServerCount !== undefined) {
         raw.config["webstack:appServerCount"] = String(options.appServerCount);
         overrides.push(`appServerCount = ${options.appServerCount} (scale-out drill)`);
@@ -91,6 +99,9 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
     }
     if (options.placement && config.database.placement !== options.placement) {
         throw new Error(`override placement=${options.placement} did not reach the validated config`);
+    }
+    if (options.backendHopMigration !== undefined && (config.backendHopMigration ?? null) !== options.backendHopMigration) {
+        throw new Error(`override backendHopMigration=${options.backendHopMigration} did not reach the validated config`);
     }
     if (options.appServerCount !== undefined && config.appServerCount !== options.appServerCount) {
         throw new Error(`override appServerCount=${options.appServerCount} did not reach the validated config`);

@@ -19,10 +19,11 @@ export interface PinnedUrns {
     retired: Record<string, string>;
 }
 
+/** Every URN the program registers, and every URN an alias keeps (a renamed resource's old one). */
 export async function currentUrns(stack: string): Promise<string[]> {
     const raw = loadStackConfig(stack);
     const run = await runProgram(stack, raw.config, raw.secretKeys);
-    return run.resources.map((r) => r.urn).sort();
+    return run.resources.flatMap((r) => [r.urn, ...(r.aliasUrns ?? [])]).sort();
 }
 
 async function main(): Promise<void> {

@@ -3,8 +3,9 @@ export interface NginxSiteSpec {
     serverName: string;
     /** The public names clients use; nginx answers them too. */
     publicNames: string[];
-    listenPort: number;
-    /** Certificate and key paths when the backend hop is tls; absent for plaintext. */
+    /** The ports nginx serves the load balancer on: one, or during a hop migration a plaintext and a TLS one. */
+    listeners: { port: number; tls: boolean }[];
+    /** Certificate and key paths, needed when a listener is TLS. */
     tls?: { certificatePath: string; keyPath: string };
     /** Loopback port of the application. */
     appPort: number;
@@ -20,8 +21,12 @@ export interface NginxSiteSpec {
  * app alive, and exposes stub_status on loopback for the Datadog agent.
  */
 export function renderNginxSite(spec: NginxSiteSpec): string {
-    const listen = spec.tls ? `listen ${spec.listenPort} ssl;` : `listen ${spec.listenPort};`;
-    const tlsBlock = spec.tls
+    if (spec.listeners.length === 0) throw new Error("renderNginxSite: no listener");
+    const servesTls = spec.listeners.some((l) => l.tls);
+    if (servesTls && !spec.tls) throw new Error("renderNginxSite: a TLS listener needs the certificate and key paths");
+    // One server block: nginx applies ssl per listen, so a plaintext and a TLS port can share it.
+    const listen = spec.listeners.map((l) => (l.tls ? `listen ${l.port} ssl;` : `listen ${l.port};`)).join("\n    ");
+    const tlsBlock = servesTls && spec.tls
         ? `
     ssl_certificate ${spec.tls.certificatePath};
     ssl_certificate_key ${spec.tls.keyPath};

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PORTS } from "../servers/serverFiles";
+import { backendPort, BackendHops, PORTS } from "../servers/serverFiles";
 
 export interface FirewallsArgs {
     readonly vpcId: pulumi.Input<string>;
@@ -8,8 +8,8 @@ export interface FirewallsArgs {
     readonly clientCidrs: string[];
     /** CIDRs allowed to SSH to every server; empty closes 22 everywhere. */
     readonly adminCidrs: string[];
-    /** nginx's port on the app servers (80 plaintext, 443 re-encrypted). */
-    readonly backendPort: number;
+    /** The hops the app servers serve (each opens its nginx port to the load balancer: 80 plaintext, 443 re-encrypted). */
+    readonly backendHops: BackendHops;
     /** colocated: MySQL runs on the app servers; dedicated/rds: in the database group. */
     readonly databasePlacement: "colocated" | "dedicated" | "rds";
 }
@@ -35,10 +35,10 @@ export class Firewalls extends pulumi.ComponentResource {
         const parent = { parent: this };
         const group = (role: string, description: string) =>
             new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: { Name: `${name}-${role}` } }, parent);
-        const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, parent);
-        const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string) =>
-            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, parent);
+        const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, { ...parent, ...opts });
+        const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
+            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, { ...parent, ...opts });
         const internetEgress = (role: string, groupId: pulumi.Input<string>) => {
             egress(`${role}-out-https`, groupId, PORTS.https, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to packages, SSM and Datadog");
             egress(`${role}-out-http`, groupId, PORTS.http, { cidrIpv4: "0.0.0.0/0" }, "HTTP to Debian's package mirrors");
@@ -55,8 +55,16 @@ export class Firewalls extends pulumi.ComponentResource {
             ingress(`lb-http-${i}`, lb.id, PORTS.http, { cidrIpv4: cidr }, `HTTP from ${cidr} (redirected to HTTPS)`);
             ingress(`lb-https-${i}`, lb.id, PORTS.https, { cidrIpv4: cidr }, `HTTPS from ${cidr}`);
         });
-        egress("lb-to-app", lb.id, args.backendPort, { referencedSecurityGroupId: app.id }, "backend traffic to the app servers");
-        ingress("app-from-lb", app.id, args.backendPort, { referencedSecurityGroupId: lb.id }, "backend traffic from the load balancer");
+        // One rule pair per served hop, named after it, so a hop migration adds and later removes
+        // a pair and never rewrites the port of the rule the load balancer is using. Stacks from
+        // before the migration stages had one unsuffixed pair: it becomes the pair of the hop
+        // the load balancer was dialing (an alias, no change in AWS).
+        for (const hop of args.backendHops.served) {
+            const port = backendPort(hop);
+            const alias = (old: string) => (hop === args.backendHops.from ? { aliases: [{ name: `${name}-${old}` }] } : {});
+            egress(`lb-to-app-${hop}`, lb.id, port, { referencedSecurityGroupId: app.id }, `backend traffic to the app servers (${hop})`, alias("lb-to-app"));
+            ingress(`app-from-lb-${hop}`, app.id, port, { referencedSecurityGroupId: lb.id }, `backend traffic from the load balancer (${hop})`, alias("app-from-lb"));
+        }
         internetEgress("lb", lb.id);
         internetEgress("app", app.id);
         adminSsh("lb", lb.id);

@@ -28,6 +28,28 @@ export function backendPort(hop: BackendHop): number {
     return hop === "tls" ? PORTS.https : PORTS.http;
 }
 
+export type BackendHopMigration = "serve-both" | "dial-new";
+
+/** The hop the load balancer dials, and the hops the app servers serve (plaintext first). */
+export interface BackendHops {
+    dialed: BackendHop;
+    served: BackendHop[];
+    /** The hop dialed before the migration began (backendHop outside one). */
+    from: BackendHop;
+}
+
+/**
+ * Outside a migration the app servers serve the one hop the load balancer dials. During one
+ * both are served, so the load balancer can move from one to the other in any order the
+ * servers apply their bundles: first it still dials the hop being left (serve-both), then
+ * backendHop (dial-new).
+ */
+export function backendHops(hop: BackendHop, migration?: BackendHopMigration): BackendHops {
+    if (!migration) return { dialed: hop, served: [hop], from: hop };
+    const leaving: BackendHop = hop === "tls" ? "plaintext" : "tls";
+    return { dialed: migration === "serve-both" ? leaving : hop, served: ["plaintext", "tls"], from: leaving };
+}
+
 export const PATHS = {
     internalCa: "/etc/webstack/tls/internal-ca.pem",
     serverCertificate: "/etc/webstack/tls/server.crt",
@@ -60,7 +82,10 @@ export interface StackFacts {
     stack: string;
     region: string;
     domain: string;
+    /** The hop HAProxy dials. */
     backendHop: BackendHop;
+    /** The hops nginx serves to the load balancer: backendHop, and during a migration both. */
+    servedBackendHops: BackendHop[];
     databaseName: string;
     clientCidrs: string[];
     adminCidrs: string[];
@@ -163,8 +188,8 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             content: renderNginxSite({
                 serverName: server.fqdn,
                 publicNames: [facts.domain, `www.${facts.domain}`],
-                listenPort: backendPort(facts.backendHop),
-                tls: facts.backendHop === "tls" ? { certificatePath: PATHS.serverCertificate, keyPath: PATHS.serverKey } : undefined,
+                listeners: facts.servedBackendHops.map((hop) => ({ port: backendPort(hop), tls: hop === "tls" })),
+                tls: facts.servedBackendHops.includes("tls") ? { certificatePath: PATHS.serverCertificate, keyPath: PATHS.serverKey } : undefined,
                 appPort: PORTS.app,
                 statusPort: PORTS.nginxStatus,
                 trustedProxies: [facts.topology.loadBalancer.privateIp],
@@ -399,7 +424,9 @@ export function hostFirewallRules(server: ServerPlan, facts: StackFacts): HostFi
         rules.push({ description: "HTTPS from clients", port: PORTS.https, sources: facts.clientCidrs });
     }
     if (server.components.includes("web")) {
-        rules.push({ description: "backend traffic from the load balancer", port: backendPort(facts.backendHop), sources: [topology.loadBalancer.privateIp] });
+        for (const hop of facts.servedBackendHops) {
+            rules.push({ description: `backend traffic from the load balancer (${hop})`, port: backendPort(hop), sources: [topology.loadBalancer.privateIp] });
+        }
     }
     if (server.components.includes("database")) {
         const peers = topology.databaseServers.filter((s) => s.key !== server.key).map((s) => s.privateIp);

@@ -1,6 +1,6 @@
 import { WebstackConfig } from "../../config/schema";
 import { secretParameterNames } from "../secrets/parameterNames";
-import { DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
+import { backendHops, DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
 import { primaryDatabase, replicaDatabase, Topology } from "./topology";
 
 export interface StackFactsInput {
@@ -29,7 +29,8 @@ export function buildStackFacts(input: StackFactsInput): StackFacts {
         stack: input.stack,
         region: input.region,
         domain: config.domain,
-        backendHop: config.backendHop,
+        backendHop: backendHops(config.backendHop, config.backendHopMigration).dialed,
+        servedBackendHops: backendHops(config.backendHop, config.backendHopMigration).served,
         databaseName: config.database.name,
         clientCidrs: config.clientCidrs,
         adminCidrs: config.adminCidrs,

@@ -14,7 +14,7 @@ import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
 import { ConfigBucket } from "../servers/configBucket";
 import { DEBIAN_AMI, Server } from "../servers/server";
-import { backendPort, buildServerFiles, StackFacts } from "../servers/serverFiles";
+import { backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
 import { certifiedServers, planTopology, ServerPlan } from "../servers/topology";
 
@@ -76,7 +76,7 @@ export class WebStack extends pulumi.ComponentResource {
         );
         const firewalls = new Firewalls(
             `${name}-fw`,
-            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendPort: backendPort(config.backendHop), databasePlacement: placement },
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement },
             parent,
         );
 

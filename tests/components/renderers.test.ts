@@ -77,23 +77,32 @@ describe("renderHaproxyConfig", () => {
 });
 
 describe("renderNginxSite", () => {
-    const spec = { serverName: "app-0.webstack.internal", publicNames: ["example.com", "www.example.com"], listenPort: 443, appPort: 8000, statusPort: 8081, trustedProxies: ["10.20.0.10"] };
+    const spec = { serverName: "app-0.webstack.internal", publicNames: ["example.com", "www.example.com"], listeners: [{ port: 80, tls: false }], appPort: 8000, statusPort: 8081, trustedProxies: ["10.20.0.10"] };
 
     it("serves TLS with the backend certificate when the hop is re-encrypted", () => {
-        const site = renderNginxSite({ ...spec, tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
+        const site = renderNginxSite({ ...spec, listeners: [{ port: 443, tls: true }], tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
         assert.match(site, /listen 443 ssl;/);
+        assert.doesNotMatch(site, /listen 80;/);
         assert.match(site, /ssl_certificate \/c\.crt;/);
         assert.match(site, /ssl_protocols TLSv1\.2 TLSv1\.3;/);
         assert.match(site, /ssl_session_cache shared:webstack:10m;/);
     });
 
     it("serves plain HTTP on the backend port otherwise, proxies to the app with keep-alive", () => {
-        const site = renderNginxSite({ ...spec, listenPort: 80 });
+        const site = renderNginxSite(spec);
         assert.match(site, /listen 80;/);
         assert.doesNotMatch(site, /ssl_certificate/);
         assert.match(site, /keepalive 16;/);
         assert.match(site, /proxy_set_header Connection "";/);
         assert.match(site, /set_real_ip_from 10\.20\.0\.10;/);
+    });
+
+    it("serves both hops from one server block during a hop migration, and refuses TLS without a certificate", () => {
+        const site = renderNginxSite({ ...spec, listeners: [{ port: 80, tls: false }, { port: 443, tls: true }], tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
+        assert.match(site, /listen 80;\n\s+listen 443 ssl;/);
+        assert.equal(site.match(/^server \{/gm)?.length, 2, "the site and the loopback status server");
+        assert.throws(() => renderNginxSite({ ...spec, listeners: [{ port: 443, tls: true }] }), /needs the certificate/);
+        assert.throws(() => renderNginxSite({ ...spec, listeners: [] }), /no listener/);
     });
 
     it("exposes stub_status on loopback only", () => {

@@ -3,9 +3,9 @@ import * as fs from "fs";
 import { PINNED_STACKS, PINNED_URNS_FILE, PinnedUrns } from "../../scripts/pinResourceUrns";
 import { programRun } from "../helpers/programRuns";
 
-/** The same URNs scripts/pinResourceUrns.ts writes, from the suite's cached program runs. */
+/** The same URNs scripts/pinResourceUrns.ts writes (registered, and kept by an alias), from the suite's cached program runs. */
 async function currentUrns(stack: string): Promise<string[]> {
-    return (await programRun(stack)).resources.map((r) => r.urn).sort();
+    return (await programRun(stack)).resources.flatMap((r) => [r.urn, ...(r.aliasUrns ?? [])]).sort();
 }
 
 // A resource's URN is its identity in a running stack: a URN that disappears from the program

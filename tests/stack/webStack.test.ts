@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { bundleObjectOf, fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
+import { HOST_FIREWALL_PATH } from "../../components/firewall/renderHostFirewall";
 import { ProgramRun, unwrapSecrets } from "../../plan/runProgram";
 import { describeStatement, evaluateRequest } from "../../policy-pack/lib/iam/evaluate";
 import { instanceRoles } from "../../policy-pack/lib/iam/instanceRoles";
@@ -379,5 +380,64 @@ describe("WebStack variants", () => {
         for (const instance of ofType(run, INSTANCE)) {
             assert.match(fileOf(userDataOf(run, instance), "/etc/nftables.conf")!, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
         }
+    });
+});
+
+describe("WebStack backend hop migration: every stage keeps a port both ends use", function () {
+    this.timeout(120000);
+    const NGINX_SITE = "/etc/nginx/sites-available/webstack.conf";
+    /** What each end of the hop does at a stage of dev's switch to tls. */
+    async function stage(migration?: string) {
+        const run = await programRun("dev", { "webstack:backendHop": "tls", ...(migration ? { "webstack:backendHopMigration": migration } : {}) });
+        const lb = ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!;
+        const app = ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!;
+        const cfg = fileOf(userDataOf(run, lb), "/etc/haproxy/haproxy.cfg")!;
+        const site = fileOf(userDataOf(run, app), NGINX_SITE)!;
+        const hostFirewall = fileOf(userDataOf(run, app), HOST_FIREWALL_PATH)!;
+        const backendRules = [...ofType(run, INGRESS), ...ofType(run, EGRESS)].filter((r) => /-(app-from-lb|lb-to-app)-/.test(r.name));
+        return {
+            dials: /server app-0 \S+:(\d+) check( ssl verify required)?/.exec(cfg)!.slice(1, 3).join(""),
+            nginxListens: [...site.matchAll(/^\s+listen (\d+)( ssl)?;/gm)].map((m) => `${m[1]}${m[2] ?? ""}`),
+            hostOpens: [...hostFirewall.matchAll(/tcp dport (80|443) accept/g)].map((m) => m[1]),
+            rules: backendRules.map((r) => `${r.name}:${inputs(r).fromPort}${r.aliasUrns ? " (alias)" : ""}`).sort(),
+        };
+    }
+
+    it("serve-both: nginx serves 80 and 443, both open, HAProxy still dials 80; the old rules keep their URNs through an alias", async () => {
+        const s = await stage("serve-both");
+        assert.equal(s.dials, "80");
+        assert.deepEqual(s.nginxListens, ["80", "443 ssl"]);
+        assert.deepEqual(s.hostOpens.sort(), ["443", "80"]);
+        assert.deepEqual(s.rules, [
+            "webstack-fw-app-from-lb-plaintext:80 (alias)",
+            "webstack-fw-app-from-lb-tls:443",
+            "webstack-fw-lb-to-app-plaintext:80 (alias)",
+            "webstack-fw-lb-to-app-tls:443",
+        ]);
+    });
+
+    it("dial-new: HAProxy dials 443 verified, nginx and both groups still serve 80 and 443", async () => {
+        const s = await stage("dial-new");
+        assert.equal(s.dials, "443 ssl verify required");
+        assert.deepEqual(s.nginxListens, ["80", "443 ssl"]);
+        assert.equal(s.rules.length, 4);
+    });
+
+    it("done: only 443 is served, opened and dialed", async () => {
+        const s = await stage();
+        assert.equal(s.dials, "443 ssl verify required");
+        assert.deepEqual(s.nginxListens, ["443 ssl"]);
+        assert.deepEqual(s.hostOpens, ["443"]);
+        assert.deepEqual(s.rules, ["webstack-fw-app-from-lb-tls:443 (alias)", "webstack-fw-lb-to-app-tls:443 (alias)"]);
+    });
+
+    it("no stage replaces a server: user data is the same boot script throughout", async () => {
+        const userData = async (overrides: Record<string, string>) =>
+            ofType(await programRun("dev", overrides), INSTANCE).map((r) => `${r.name}:${inputs(r).userData}`).sort();
+        const before = await userData({});
+        for (const migration of ["serve-both", "dial-new"]) {
+            assert.deepEqual(await userData({ "webstack:backendHop": "tls", "webstack:backendHopMigration": migration }), before, migration);
+        }
+        assert.deepEqual(await userData({ "webstack:backendHop": "tls" }), before, "done");
     });
 });
