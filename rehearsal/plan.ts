@@ -42,7 +42,6 @@ export interface Instance {
 /** Everything the rehearsal boots, derived from the program's own pure functions and its resources. */
 export interface RehearsalPlan {
     stack: string;
-    options: RehearsalOptions;
     /** Human-readable list of what differs from the stack file (printed in the report). */
     overrides: string[];
     config: WebstackConfig;
@@ -96,7 +95,6 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
     const nonLb = certifiedServers(topology).map((s) => ({ key: s.key, fqdn: s.fqdn, privateIp: s.privateIp }));
     return {
         stack: options.stack,
-        options,
         overrides: options.overrides.map((o) => `${describeOverride(o)} (--set)`),
         config,
         region,
