@@ -16,7 +16,7 @@ function spelled(name: string, option: ParseArgsOptionsConfig[string]): string {
 }
 
 /** The options a command accepts, for error messages. */
-export function allowedOptions(options: ParseArgsOptionsConfig): string {
+function allowedOptions(options: ParseArgsOptionsConfig): string {
     return Object.entries(options)
         .map(([name, option]) => spelled(name, option))
         .join(", ");

@@ -25,7 +25,7 @@ export interface ConfigOverride {
 /** A --set the CLIs cannot apply: bad usage (exit 2). */
 export class OverrideError extends Error {}
 
-export const OVERRIDE_FORM = "namespace:key=value, the key as Pulumi.<stack>.yaml names it, optionally a dotted path into its object: webstack:backendHop=plaintext, webstack:database.placement=dedicated";
+const OVERRIDE_FORM = "namespace:key=value, the key as Pulumi.<stack>.yaml names it, optionally a dotted path into its object: webstack:backendHop=plaintext, webstack:database.placement=dedicated";
 
 /**
  * Provider config a --set may change besides the program's own: what the stack files set.

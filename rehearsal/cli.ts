@@ -25,7 +25,7 @@ const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--set KEY=VALUE]..
 
 exit status: 0 every check passed, 1 a check failed, 2 bad usage, invalid config or a machine that cannot boot it`;
 
-export interface CliOptions extends RehearsalOptions {
+interface CliOptions extends RehearsalOptions {
     faults: boolean;
     checks: boolean;
     /** Run the wrk benchmark after the checks (before the faults). */
