@@ -1,10 +1,4 @@
-/** Small helpers every benchmark script shares: its flags and its timing arithmetic. */
-
-/** The value after `--name` on the command line, or the fallback. */
-export function arg(name: string, fallback: string): string {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1] : fallback;
-}
+/** Small helpers every benchmark script shares: its timing arithmetic (flags: cli/commandLine.ts). */
 
 /** A monotonic clock in milliseconds. */
 export function nowMs(): number {

@@ -11,7 +11,9 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { arg } from "./benchArgs";
+import { integerOption, parseCommandLine, parseOrExit, UsageError } from "../cli/commandLine";
+
+const USAGE = "usage: npx ts-node -T bench/mutationScore.ts [--run] [--survivors N]";
 
 const ROOT = path.resolve(__dirname, "..");
 const REPORT = path.join(ROOT, "reports", "mutation", "mutation.json");
@@ -84,13 +86,21 @@ function original(source: string, m: Mutant): string {
     return oneLine.length > 70 ? `${oneLine.slice(0, 67)}...` : oneLine;
 }
 
+/** --run: run Stryker first; --survivors N: list up to N surviving mutants per file. */
+export function parseMutationScoreArgs(argv: string[]): { run: boolean; survivors: number } {
+    const values = parseCommandLine(argv, { run: { type: "boolean" }, survivors: { type: "string" }, help: { type: "boolean" } });
+    if (values.help) throw new UsageError("");
+    return { run: values.run ?? false, survivors: integerOption("survivors", values.survivors, 0, 0) };
+}
+
 function main(): void {
+    const options = parseOrExit("mutationScore", USAGE, () => parseMutationScoreArgs(process.argv.slice(2)));
     let seconds: number | undefined;
-    if (process.argv.includes("--run") || !fs.existsSync(REPORT)) {
+    if (options.run || !fs.existsSync(REPORT)) {
         seconds = runStryker();
     }
     const report = JSON.parse(fs.readFileSync(REPORT, "utf8")) as Report;
-    const survivorsPerFile = Number(arg("survivors", "0"));
+    const survivorsPerFile = options.survivors;
     const files = Object.keys(report.files).sort();
     const rows = files.map((file) => {
         const c = count(report.files[file].mutants);
@@ -137,4 +147,6 @@ function main(): void {
     }
 }
 
-main();
+if (require.main === module) {
+    main();
+}

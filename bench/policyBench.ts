@@ -27,7 +27,21 @@ import { plannedResources } from "../plan/planStack";
 import { runProgram } from "../plan/runProgram";
 import { loadStackConfig } from "../plan/stackConfig";
 import { policies } from "../policy-pack/policies";
-import { arg, nowMs, median } from "./benchArgs";
+import { integerOption, parseCommandLine, parseOrExit, UsageError } from "../cli/commandLine";
+import { nowMs, median } from "./benchArgs";
+
+const USAGE = "usage: npx ts-node -T bench/policyBench.ts [--runs N] [--sizes 1000,10000]";
+
+/** --runs: timed runs per measurement (median); --sizes: stack sizes in resources, smallest first (the growth is last / first). */
+export function parsePolicyBenchArgs(argv: string[]): { runs: number; sizes: number[] } {
+    const values = parseCommandLine(argv, { runs: { type: "string" }, sizes: { type: "string" }, help: { type: "boolean" } });
+    if (values.help) throw new UsageError("");
+    const sizes = (values.sizes ?? "1000,10000").split(",").map((size) => integerOption("sizes", size, 0, 1));
+    if (sizes.some((size, i) => i > 0 && size <= sizes[i - 1])) {
+        throw new UsageError(`--sizes must list resource counts in increasing order, such as 1000,10000, not "${values.sizes}"`);
+    }
+    return { runs: integerOption("runs", values.runs, 3, 1), sizes };
+}
 
 /** The resources the plan hands to the evaluator for one stack (as plan/planStack.ts does). */
 async function realResources(stack: string): Promise<PlannedResource[]> {
@@ -143,8 +157,7 @@ function printTable(header: string[], rows: string[][]): void {
 }
 
 async function main(): Promise<void> {
-    const runs = Number(arg("runs", "3"));
-    const sizes = arg("sizes", "1000,10000").split(",").map(Number);
+    const { runs, sizes } = parseOrExit("policyBench", USAGE, () => parsePolicyBenchArgs(process.argv.slice(2)));
     const template = [...(await realResources("dev")), ...(await realResources("prod"))];
     const rssBefore = peakRssMb();
     // One set of stacks at a time, so the process holds no more than the stacks being timed.
@@ -232,7 +245,9 @@ async function main(): Promise<void> {
     console.log(`\npeak RSS at the end (after the per-policy runs): ${peakRssMb().toFixed(0)} MB`);
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+}

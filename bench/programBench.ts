@@ -19,7 +19,41 @@
 // Figures are the median over --repeat child processes (warm: median over all warm runs).
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { arg, nowMs, median } from "./benchArgs";
+import { integerOption, parseCommandLine, parseOrExit, UsageError } from "../cli/commandLine";
+import { nowMs, median } from "./benchArgs";
+
+const USAGE = "usage: npx ts-node -T bench/programBench.ts [--repeat N] [--warm N] [--stacks dev,prod]";
+
+interface ProgramBenchOptions {
+    repeat: number;
+    warm: number;
+    stacks: string[];
+    /** Set in the child processes this script starts: run the program for one stack and report. */
+    child?: { stack: string };
+}
+
+export function parseProgramBenchArgs(argv: string[]): ProgramBenchOptions {
+    const values = parseCommandLine(argv, {
+        repeat: { type: "string" },
+        warm: { type: "string" },
+        stacks: { type: "string" },
+        // Internal: how the script runs its own children.
+        child: { type: "boolean" },
+        stack: { type: "string" },
+        help: { type: "boolean" },
+    });
+    if (values.help) throw new UsageError("");
+    const stacks = (values.stacks ?? "dev,prod").split(",");
+    if (stacks.some((stack) => stack === "")) {
+        throw new UsageError(`--stacks must be stack names separated by commas, such as dev,prod, not "${values.stacks}"`);
+    }
+    return {
+        repeat: integerOption("repeat", values.repeat, 3, 1),
+        warm: integerOption("warm", values.warm, 4, 0),
+        stacks,
+        child: values.child ? { stack: values.stack ?? "dev" } : undefined,
+    };
+}
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULT_MARKER = "BENCH_RESULT ";
@@ -129,13 +163,11 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-    if (process.argv.includes("--child")) {
-        await programChild(arg("stack", "dev"), Number(arg("warm", "4")));
+    const { repeat, warm, stacks, child } = parseOrExit("programBench", USAGE, () => parseProgramBenchArgs(process.argv.slice(2)));
+    if (child) {
+        await programChild(child.stack, warm);
         return;
     }
-    const repeat = Number(arg("repeat", "3"));
-    const warm = Number(arg("warm", "4"));
-    const stacks = arg("stacks", "dev,prod").split(",");
     const rows: Row[] = [];
     const collect = (args: string[]) => Array.from({ length: repeat }, () => runChild(args));
 
@@ -169,7 +201,9 @@ async function main(): Promise<void> {
     printTable(rows);
 }
 
-main().catch((e) => {
-    console.error(e);
-    process.exit(1);
-});
+if (require.main === module) {
+    main().catch((e) => {
+        console.error(e);
+        process.exit(1);
+    });
+}

@@ -2,6 +2,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parseCommandLine, parseOrExit, UsageError } from "../cli/commandLine";
 import { BENCH, BenchRow } from "../rehearsal/bench";
 import { RehearsalReport } from "../rehearsal/report";
 
@@ -12,11 +13,19 @@ import { RehearsalReport } from "../rehearsal/report";
  *   npm run bench:rehearsal [-- --stack dev]
  */
 const PROJECT_DIR = path.resolve(__dirname, "..");
+const USAGE = "usage: npm run bench:rehearsal [-- --stack dev]";
+
+export function parseRehearsalBenchArgs(argv: string[]): { stack: string } {
+    const values = parseCommandLine(argv, { stack: { type: "string" }, help: { type: "boolean" } });
+    if (values.help) throw new UsageError("");
+    if (values.stack === "") throw new UsageError("--stack needs a stack name, such as dev");
+    return { stack: values.stack ?? "dev" };
+}
 
 function rehearseWithBench(stack: string, hop: string): Promise<RehearsalReport> {
     const jsonFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-bench-")), "report.json");
     return new Promise((resolve, reject) => {
-        const args = ["-r", "ts-node/register/transpile-only", "rehearsal/cli.ts", "--stack", stack, "--backend-hop", hop, "--no-checks", "--no-faults", "--bench", "--json", jsonFile];
+        const args = ["-r", "ts-node/register/transpile-only", "rehearsal/cli.ts", "--stack", stack, "--set", `webstack:backendHop=${hop}`, "--no-checks", "--no-faults", "--bench", "--json", jsonFile];
         const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "ignore", "inherit"] });
         // A cold cache (debootstrap + every package) takes minutes before wrk runs.
         const timer = setTimeout(() => child.kill("SIGTERM"), 20 * 60 * 1000);
@@ -42,8 +51,7 @@ export function formatTable(rows: BenchRow[]): string {
 }
 
 async function main(): Promise<void> {
-    const stackIndex = process.argv.indexOf("--stack");
-    const stack = stackIndex > 0 ? process.argv[stackIndex + 1] : "dev";
+    const { stack } = parseOrExit("bench:rehearsal", USAGE, () => parseRehearsalBenchArgs(process.argv.slice(2)));
     const rows: BenchRow[] = [];
     for (const hop of ["plaintext", "tls"]) {
         rows.push(...(await rehearseWithBench(stack, hop)).bench!);

@@ -121,7 +121,7 @@ function checkDefaultTags(raw: string | undefined, stack: string): string[] {
 }
 
 /** Pulumi passes structured config as JSON text and scalars as plain text. */
-function parseConfigValue(raw: string): unknown {
+export function parseConfigValue(raw: string): unknown {
     try {
         return JSON.parse(raw);
     } catch {
@@ -163,8 +163,11 @@ function valueAt(values: Record<string, unknown>, path: PropertyKey[]): unknown 
     return current;
 }
 
-/** The keys an object in the schema accepts, for "unknown key" messages. */
-function allowedKeysAt(path: PropertyKey[]): string[] {
+/**
+ * The keys an object in the schema accepts, for "unknown key" messages (and --set keys);
+ * none when the path does not lead to an object.
+ */
+export function allowedKeysAt(path: PropertyKey[]): string[] {
     // Walk the schema's shape along the path; unwrap defaults and refinements on the way.
     let schema: any = configSchema;
     for (const part of [undefined, ...path]) {

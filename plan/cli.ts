@@ -1,4 +1,5 @@
-import { parseArgs } from "util";
+import { parseCommandLine, UsageError } from "../cli/commandLine";
+import { ConfigOverride, OverrideError, parseOverride } from "../config/overrides";
 import { ConfigError } from "../config/validateConfig";
 import { comparePlans, compareExitCode, loadPreviousPlan, renderComparison } from "./comparePlans";
 import { Finding, loadPolicyConfig, PolicyConfigFile } from "./evaluatePolicies";
@@ -15,7 +16,10 @@ outputs (secrets redacted) and the findings.
   --mermaid              print the architecture as a Mermaid diagram
   --policy-config FILE   enforcement levels and waivers (Pulumi's --policy-config format)
   --set KEY=VALUE        what-if: override one config value without editing the stack
-                         file (repeatable), e.g. --set webstack:backendHop=plaintext
+                         file (repeatable). KEY as Pulumi.<name>.yaml names it, optionally a
+                         dotted path into its object; VALUE is JSON if it parses as JSON,
+                         else a string. e.g. --set webstack:backendHop=plaintext
+                         --set webstack:database.placement=dedicated
   --compare PREVIOUS.json
                          print create/update/replace/delete/same per resource against an
                          earlier --json plan of the same stack (with --json: as JSON); exits 1
@@ -24,7 +28,6 @@ outputs (secrets redacted) and the findings.
 exit status: 0 no mandatory finding, 1 a mandatory finding, 2 bad usage or invalid config
 (with --compare: 0 no stateful resource at risk, 1 one would be replaced or deleted, 2 bad usage)`;
 
-export class UsageError extends Error {}
 /** A bad --compare PREVIOUS.json: reported in one line, without the usage text. */
 class PreviousPlanError extends UsageError {}
 
@@ -32,23 +35,20 @@ interface CliOptions {
     stack: string;
     format: "text" | "json" | "mermaid";
     policyConfig?: PolicyConfigFile;
-    overrides: Record<string, string>;
+    overrides: ConfigOverride[];
     compare?: { file: string; previous: PlanDocument };
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: argv,
-            options: { stack: { type: "string" }, json: { type: "boolean" }, mermaid: { type: "boolean" }, "policy-config": { type: "string" }, compare: { type: "string" }, set: { type: "string", multiple: true }, help: { type: "boolean" } },
-            strict: true,
-            allowPositionals: false,
-        });
-    } catch (error) {
-        throw new UsageError((error as Error).message);
-    }
-    const values = parsed.values;
+    const values = parseCommandLine(argv, {
+        stack: { type: "string" },
+        json: { type: "boolean" },
+        mermaid: { type: "boolean" },
+        "policy-config": { type: "string" },
+        set: { type: "string", multiple: true },
+        compare: { type: "string" },
+        help: { type: "boolean" },
+    });
     if (values.help) {
         throw new UsageError("");
     }
@@ -77,13 +77,11 @@ export function parseCliArgs(argv: string[]): CliOptions {
             throw new PreviousPlanError((error as Error).message);
         }
     }
-    const overrides: Record<string, string> = {};
-    for (const assignment of values.set ?? []) {
-        const match = /^([a-z][A-Za-z0-9]*:[A-Za-z0-9_.-]+)=(.*)$/s.exec(assignment);
-        if (!match) {
-            throw new UsageError(`--set ${assignment}: expected namespace:key=value, e.g. webstack:backendHop=plaintext`);
-        }
-        overrides[match[1]] = match[2];
+    let overrides: ConfigOverride[];
+    try {
+        overrides = (values.set ?? []).map(parseOverride);
+    } catch (error) {
+        throw new UsageError((error as Error).message);
     }
     return { stack: values.stack, overrides, format: values.json ? "json" : values.mermaid ? "mermaid" : "text", policyConfig, compare };
 }
@@ -137,7 +135,8 @@ export async function main(argv: string[]): Promise<number> {
     try {
         result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides });
     } catch (error) {
-        if (error instanceof ConfigError || /unknown stack/.test((error as Error).message)) {
+        // An override that does not fit the stack file (a path into a value that is not an object) is bad usage too.
+        if (error instanceof ConfigError || error instanceof OverrideError || /unknown stack/.test((error as Error).message)) {
             process.stderr.write(`plan: stack ${options.stack}: ${(error as Error).message}\n`);
             return 2;
         }

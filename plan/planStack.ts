@@ -1,6 +1,7 @@
 import { policies } from "../policy-pack/policies";
 import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
 import { planTopology } from "../components/servers/topology";
+import { applyOverrides, ConfigOverride } from "../config/overrides";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
 import { renderMermaid } from "./renderMermaid";
@@ -26,8 +27,8 @@ export interface PlanResult {
 
 export interface PlanOptions {
     policyConfig?: PolicyConfigFile;
-    /** Replaces or adds raw config values (`webstack:backendHop` → "plaintext"), for what-if runs and tests. */
-    configOverrides?: Record<string, string>;
+    /** --set overrides of the stack file's config, for what-if runs and tests. */
+    configOverrides?: ConfigOverride[];
 }
 
 /** The program's resources without the root stack resource, which no policy sees. */
@@ -46,7 +47,7 @@ export function plannedResources(run: ProgramRun): PlannedResource[] {
  */
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<PlanResult> {
     const raw = loadStackConfig(stack);
-    const config = { ...raw.config, ...(options.configOverrides ?? {}) };
+    const config = applyOverrides(raw.config, options.configOverrides ?? []);
     // Validate up front as the program does, so the plan can draw the topology too.
     const { config: validated } = validateConfig(config, stack);
     const run = await runProgram(stack, config, raw.secretKeys);

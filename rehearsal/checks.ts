@@ -260,7 +260,7 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
         const report = JSON.parse(r.body || "{}") as { server?: string; writer?: { ok: boolean; host?: string; read_only?: boolean; error?: string }; reader?: { ok: boolean; host?: string; read_only?: boolean; error?: string } };
         const good = report.server === app.server.key && report.writer?.ok && report.reader?.ok && report.writer.read_only === false && report.reader.read_only === true;
         const health = (await getFromLb(stack, app, "/healthz", 5)).status;
-        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error} (/healthz ${health}; ${await appReadsPassword(stack, app)})`;
+        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error} (/healthz ${health}; ${await appReadsPassword(app)})`;
     }
     // The diagnostic is internal: through the public frontend it must not be served.
     const publicPage = await getThroughLb(stack, "/db.json", 10);
@@ -273,7 +273,7 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
 }
 
 /** Whether the app's user can read its database password file, as the unit runs it (User=webstack-app). */
-async function appReadsPassword(stack: BootedStack, app: ServerRoot): Promise<string> {
+async function appReadsPassword(app: ServerRoot): Promise<string> {
     const env = readEnvFile(app, APP_ENV_FILE);
     const file = Object.entries(env).find(([k]) => /PASSWORD_FILE$/.test(k))?.[1] ?? "?";
     const out = await run(inServer(app, ["runuser", "-u", APP_UNIT_USER, "--", "head", "-c", "0", file]), { timeoutMs: 10000 });

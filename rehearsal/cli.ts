@@ -3,7 +3,10 @@ import { runChecks } from "./checks";
 import { runFaults } from "./faults";
 import { runDrill } from "./drill";
 import { measure } from "./bench";
-import { BackendHopOverride, PlacementOverride, planRehearsal, RehearsalOptions } from "./plan";
+import { choiceOption, integerOption, parseCommandLine, UsageError } from "../cli/commandLine";
+import { OverrideError, parseOverride } from "../config/overrides";
+import { ConfigError } from "../config/validateConfig";
+import { planRehearsal, rehearsalConfig, RehearsalOptions } from "./plan";
 import { formatReport, RehearsalReport, reportFailed } from "./report";
 import { missingPrerequisites } from "./prerequisites";
 import { acquireLock, BootedStack, bootStack, newTeardownState, releaseLock, teardown } from "./stack";
@@ -11,7 +14,16 @@ import { sleep } from "./exec";
 import { RegistryUnreachable } from "./aptProxy";
 import { osPrettyName } from "./bootChecks";
 
-const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--backend-hop tls|plaintext] [--placement colocated|dedicated] [--no-checks] [--no-faults] [--drill day2] [--bench] [--json <file>] [--hold <seconds>]`;
+const USAGE = `usage: npm run rehearse -- --stack <dev|prod> [--set KEY=VALUE]... [--no-checks] [--no-faults] [--drill day2] [--bench] [--json <file>] [--hold <seconds>]
+
+  --set KEY=VALUE   override one config value of the stack file (repeatable), as the offline plan
+                    does: KEY as Pulumi.<stack>.yaml names it, optionally a dotted path into its
+                    object; VALUE is JSON if it parses as JSON, else a string. e.g.
+                    --set webstack:backendHop=tls --set webstack:database.placement=dedicated
+                    (database placement rds is not booted here, so it cannot be set)
+  --hold SECONDS    keep the booted stack up this long before teardown (0-600)
+
+exit status: 0 every check passed, 1 a check failed, 2 bad usage, invalid config or a machine that cannot boot it`;
 
 interface CliOptions extends RehearsalOptions {
     faults: boolean;
@@ -25,37 +37,52 @@ interface CliOptions extends RehearsalOptions {
     holdSeconds?: number;
 }
 
-function parseArgs(argv: string[]): CliOptions {
-    const options: CliOptions = { stack: "", faults: true, checks: true, bench: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        const value = () => {
-            const v = argv[++i];
-            if (v === undefined) throw new Error(`${arg} needs a value\n${USAGE}`);
-            return v;
-        };
-        if (arg === "--stack") options.stack = value();
-        else if (arg === "--backend-hop") {
-            const v = value();
-            if (v !== "tls" && v !== "plaintext") throw new Error(`--backend-hop must be tls or plaintext, not "${v}"`);
-            options.backendHop = v as BackendHopOverride;
-        } else if (arg === "--placement") {
-            const v = value();
-            if (v !== "colocated" && v !== "dedicated") throw new Error(`--placement must be colocated or dedicated, not "${v}" (rds is not booted here)`);
-            options.placement = v as PlacementOverride;
-        } else if (arg === "--no-faults") options.faults = false;
-        else if (arg === "--no-checks") options.checks = false;
-        else if (arg === "--bench") options.bench = true;
-        else if (arg === "--drill") {
-            const v = value();
-            if (v !== "day2") throw new Error(`--drill must be day2, not "${v}"`);
-            options.drill = v;
-        }
-        else if (arg === "--json") options.json = value();
-        else if (arg === "--hold") options.holdSeconds = Math.min(600, Math.max(0, Number(value()) || 0));
-        else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+/** The stack file with the overrides is invalid or refused: reported as the plan reports it, without the usage text. */
+export class StackConfigError extends UsageError {}
+
+/**
+ * The rehearsal's command line. The overrides are applied to the stack file and validated here,
+ * before anything boots, so a bad key, a bad value or a refused one is a usage error.
+ * Throws UsageError: an empty message for --help, a StackConfigError for a config the program
+ * or the rehearsal refuses.
+ */
+export function parseRehearsalArgs(argv: string[]): CliOptions {
+    const values = parseCommandLine(argv, {
+        stack: { type: "string" },
+        set: { type: "string", multiple: true },
+        "no-checks": { type: "boolean" },
+        "no-faults": { type: "boolean" },
+        drill: { type: "string" },
+        bench: { type: "boolean" },
+        json: { type: "string" },
+        hold: { type: "string" },
+        help: { type: "boolean" },
+    });
+    if (values.help) throw new UsageError("");
+    if (!values.stack) throw new UsageError("--stack is required");
+    const options: CliOptions = {
+        stack: values.stack,
+        overrides: [],
+        checks: !values["no-checks"],
+        faults: !values["no-faults"],
+        bench: values.bench ?? false,
+        drill: choiceOption("drill", values.drill, ["day2"] as const),
+        json: values.json,
+        holdSeconds: integerOption("hold", values.hold, 0, 0, 600) || undefined,
+    };
+    try {
+        options.overrides = (values.set ?? []).map(parseOverride);
+    } catch (error) {
+        throw new UsageError((error as Error).message);
     }
-    if (!options.stack) throw new Error(`--stack is required\n${USAGE}`);
+    try {
+        rehearsalConfig(options);
+    } catch (error) {
+        if (error instanceof ConfigError || error instanceof OverrideError || /unknown stack/.test((error as Error).message)) {
+            throw new StackConfigError(`stack ${options.stack}: ${(error as Error).message}`);
+        }
+        throw error;
+    }
     return options;
 }
 
@@ -139,9 +166,15 @@ function stackNotes(stack: BootedStack): string[] {
 async function main(): Promise<void> {
     let options: CliOptions;
     try {
-        options = parseArgs(process.argv.slice(2));
+        options = parseRehearsalArgs(process.argv.slice(2));
     } catch (error) {
-        console.error(error instanceof Error ? error.message : String(error));
+        const message = error instanceof Error ? error.message : String(error);
+        if (error instanceof UsageError && !message) {
+            console.error(USAGE); // --help
+            process.exit(0);
+        }
+        if (!(error instanceof UsageError)) throw error;
+        console.error(error instanceof StackConfigError ? `rehearsal: ${message}` : `rehearsal: ${message}\n\n${USAGE}`);
         process.exit(2);
     }
     // A machine that cannot boot the rehearsal: one line per missing piece, exit 2, nothing touched.

@@ -5,6 +5,7 @@ import { shellQuote } from "../render/quote";
 import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
 import { APPLIER_UNIT } from "../components/servers/renderBootstrap";
 import { BackendHop } from "../components/loadbalancer/renderHaproxyConfig";
+import { parseOverride } from "../config/overrides";
 import { BackendHopMigration, backendPort, buildServerFiles, PORTS, ServerFiles } from "../components/servers/serverFiles";
 import { buildStackFacts } from "../components/servers/stackFacts";
 import { ServerPlan } from "../components/servers/topology";
@@ -177,7 +178,7 @@ async function applyOn(stack: BootedStack, servers: ServerPlan[]): Promise<strin
  */
 async function scaleOut(stack: BootedStack, state: TeardownState): Promise<CheckResult> {
     const before = stack.plan;
-    const plan = await planRehearsal({ ...before.options, appServerCount: before.config.appServerCount + 1 });
+    const plan = await planRehearsal({ stack: before.stack, overrides: [...before.options.overrides, parseOverride(`webstack:appServerCount=${before.config.appServerCount + 1}`)] });
     const moved = before.topology.servers.filter((s) => plan.topology.servers.find((t) => t.key === s.key)?.privateIp !== s.privateIp);
     const added = plan.topology.servers.filter((s) => !before.topology.servers.some((b) => b.key === s.key));
     if (moved.length || added.length !== 1 || added[0].role !== "app") {
@@ -256,6 +257,7 @@ async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
         { migration: "dial-new", order: () => [lb, ...apps()] },
         { migration: null, order: () => [...apps(), lb] },
     ];
+    const base = stack.plan.options;
     const db = stack.primary;
     const rowsBefore = db ? await countRows(stack, db) : 0;
     const streams = startStreams(stack, db, "hop");
@@ -263,7 +265,8 @@ async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
     const lines: string[] = [];
     for (const stage of stages) {
         const failedBefore = streams.requests.filter((r) => !r.ok).length;
-        const plan = await planRehearsal({ ...stack.plan.options, backendHop: to, backendHopMigration: stage.migration });
+        const stageOverrides = [`webstack:backendHop=${to}`, ...(stage.migration ? [`webstack:backendHopMigration=${stage.migration}`] : [])].map(parseOverride);
+        const plan = await planRehearsal({ stack: base.stack, overrides: [...base.overrides, ...stageOverrides] });
         await applySecurityGroups(stack, plan);
         deliver(stack, plan, stack.certificates);
         const applied = await applyOn(stack, stage.order());

@@ -1,25 +1,18 @@
 import { CertificateSpec, certificateOrganization, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
 import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
-import { BackendHopMigration } from "../components/servers/serverFiles";
 import { certifiedServers, planTopology, Topology } from "../components/servers/topology";
-import { WebstackConfig } from "../config/schema";
-import { validateConfig } from "../config/validateConfig";
+import { applyOverrides, ConfigOverride, describeOverride, OverrideError } from "../config/overrides";
+import { databaseSchema, WebstackConfig } from "../config/schema";
+import { parseConfigValue, validateConfig } from "../config/validateConfig";
 import { RecordedResource, runProgram, unwrapSecrets } from "../plan/runProgram";
-import { loadStackConfig } from "../plan/stackConfig";
+import { loadStackConfig, RawStackConfig } from "../plan/stackConfig";
 import { NamedPolicy } from "../policy-pack/lib/iam/evaluate";
 import { instanceRoles } from "../policy-pack/lib/iam/instanceRoles";
 
-export type BackendHopOverride = "tls" | "plaintext";
-export type PlacementOverride = "colocated" | "dedicated";
-
 export interface RehearsalOptions {
     stack: string;
-    backendHop?: BackendHopOverride;
-    placement?: PlacementOverride;
-    /** The day-2 drill's scale-out: the stack's count plus one. */
-    appServerCount?: number;
-    /** The day-2 drill's hop switch: each stage of the migration in turn (null: none, the last stage). */
-    backendHopMigration?: BackendHopMigration | null;
+    /** --set overrides of the stack file's config (config/overrides.ts), the offline plan's vocabulary. */
+    overrides: ConfigOverride[];
 }
 
 /** A security-group rule as the program registers it (aws:vpc/securityGroup{In,E}gressRule inputs). */
@@ -49,6 +42,7 @@ export interface Instance {
 /** Everything the rehearsal boots, derived from the program's own pure functions and its resources. */
 export interface RehearsalPlan {
     stack: string;
+    /** What it was planned from: the day-2 drill plans a change as more overrides on top of these. */
     options: RehearsalOptions;
     /** Human-readable list of what differs from the stack file (printed in the report). */
     overrides: string[];
@@ -65,47 +59,38 @@ export interface RehearsalPlan {
 }
 
 /**
+ * The stack file's config with the overrides applied, validated as the program validates it.
+ * Throws ConfigError for a bad value and OverrideError for an override the rehearsal refuses;
+ * the CLI calls it before anything boots, so both are bad usage there (exit 2).
+ */
+export function rehearsalConfig(options: RehearsalOptions): { raw: RawStackConfig; validated: WebstackConfig } {
+    const stackFile = loadStackConfig(options.stack);
+    const raw = { ...stackFile, config: applyOverrides(stackFile.config, options.overrides) };
+    // The rehearsal boots no Amazon RDS: a stack file that says rds (prod) is rehearsed against
+    // stand-in endpoints with the database checks N/A. An override is an experiment on what does
+    // boot, so switching a stack to rds from the command line is refused, as --placement was.
+    // Checked before validation, which would first ask for what rds needs (the Datadog AWS integration).
+    if (placementIn(raw.config) === "rds" && placementIn(stackFile.config) !== "rds") {
+        const culprits = options.overrides.filter((o) => o.key === "webstack:database").map((o) => `--set ${o.name}=${o.value}`);
+        throw new OverrideError(`${culprits.join(", ")}: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated`);
+    }
+    const { config: validated } = validateConfig(raw.config, options.stack);
+    return { raw, validated };
+}
+
+/** database.placement as the schema reads the raw config (defaults applied); undefined when database is invalid. */
+function placementIn(config: Record<string, string>): string | undefined {
+    return databaseSchema.safeParse(parseConfigValue(config["webstack:database"] ?? "{}")).data?.placement;
+}
+
+/**
  * Loads the stack's config, applies the rehearsal's overrides to it, runs the real Pulumi
  * program under mocks once (for the security groups and instances it registers) and plans
  * the topology and certificates with the same pure functions the program uses.
  */
 export async function planRehearsal(options: RehearsalOptions): Promise<RehearsalPlan> {
-    const raw = loadStackConfig(options.stack);
-    const overrides: string[] = [];
-    const database = JSON.parse(raw.config["webstack:database"] ?? "{}") as Record<string, unknown>;
-    if (options.backendHop) {
-        raw.config["webstack:backendHop"] = options.backendHop;
-        overrides.push(`backendHop = ${options.backendHop} (--backend-hop)`);
-    }
-    if (options.placement) {
-        database.placement = options.placement;
-        overrides.push(`database.placement = ${options.placement} (--placement)`);
-    }
-    raw.config["webstack:database"] = JSON.stringify(database);
-    if (options.backendHopMigration !== undefined) {
-        if (options.backendHopMigration === null) delete raw.config["webstack:backendHopMigration"];
-        else raw.config["webstack:backendHopMigration"] = options.backendHopMigration;
-        overrides.push(`backendHopMigration = ${options.backendHopMigration ?? "(none)"} (hop switch drill)`);
-    }
-    if (options.appServerCount !== undefined) {
-        raw.config["webstack:appServerCount"] = String(options.appServerCount);
-        overrides.push(`appServerCount = ${options.appServerCount} (scale-out drill)`);
-    }
-
+    const { raw, validated: config } = rehearsalConfig(options);
     const program = await runProgram(options.stack, raw.config, raw.secretKeys);
-    const { config } = validateConfig(raw.config);
-    if (options.backendHop && config.backendHop !== options.backendHop) {
-        throw new Error(`override backendHop=${options.backendHop} did not reach the validated config`);
-    }
-    if (options.placement && config.database.placement !== options.placement) {
-        throw new Error(`override placement=${options.placement} did not reach the validated config`);
-    }
-    if (options.backendHopMigration !== undefined && (config.backendHopMigration ?? null) !== options.backendHopMigration) {
-        throw new Error(`override backendHopMigration=${options.backendHopMigration} did not reach the validated config`);
-    }
-    if (options.appServerCount !== undefined && config.appServerCount !== options.appServerCount) {
-        throw new Error(`override appServerCount=${options.appServerCount} did not reach the validated config`);
-    }
     const region = raw.config["aws:region"] ?? "us-east-1";
     const topology = planTopology(config, subnetCidrsFromConfig(config.network));
     const organization = certificateOrganization(options.stack);
@@ -113,7 +98,7 @@ export async function planRehearsal(options: RehearsalOptions): Promise<Rehearsa
     return {
         stack: options.stack,
         options,
-        overrides,
+        overrides: options.overrides.map((o) => `${describeOverride(o)} (--set)`),
         config,
         region,
         organization,

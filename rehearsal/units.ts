@@ -1,6 +1,6 @@
 import { APP_UNIT_NAME } from "../components/appserver/renderApp";
 import { MARIADB_SERVICE } from "../components/database/renderMysqlConfig";
-import { must, run, RunResult, waitFor } from "./exec";
+import { must, run, RunResult } from "./exec";
 import { ServerRoot } from "./roots";
 
 /** The systemd units the program's boot commands enable, by what they run. */
@@ -24,12 +24,4 @@ export function systemctl(root: ServerRoot, args: string[], timeoutMs = 60000): 
 
 export async function mustSystemctl(root: ServerRoot, args: string[], timeoutMs = 60000): Promise<string> {
     return must(inServer(root, ["systemctl", ...args]), { timeoutMs });
-}
-
-/** Waits until something accepts TCP connections on host:port inside the server's namespace. */
-export async function waitForPort(root: ServerRoot, host: string, port: number, what: string, timeoutMs = 30000): Promise<void> {
-    await waitFor(`${what} on ${root.server.key} ${host}:${port}`, timeoutMs, async () => {
-        const probe = await run(["ip", "netns", "exec", root.ns, "timeout", "2", "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: 3000 });
-        return probe.code === 0 ? true : undefined;
-    });
 }

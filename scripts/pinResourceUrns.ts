@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { runProgram } from "../plan/runProgram";
 import { loadStackConfig } from "../plan/stackConfig";
+import { parseNoOptions, parseOrExit } from "../cli/commandLine";
 
 export const PINNED_URNS_FILE = path.join(__dirname, "..", "tests", "stack", "resource-urns.json");
 export const PINNED_STACKS = ["dev", "prod"];
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+    parseOrExit("pin:resources", "usage: npm run pin:resources (no options)", () => parseNoOptions(process.argv.slice(2)));
     main().catch((error) => {
         console.error(error);
         process.exitCode = 1;

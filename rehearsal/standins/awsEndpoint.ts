@@ -109,7 +109,7 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
                 const why = decision === "explicit-deny" ? `with an explicit deny in an identity-based policy (${detail})` : "because no identity-based policy allows the " + action + " action";
                 return new AwsError(400, "AccessDeniedException", `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
             });
-        return ssm(principal, target, input, authorize);
+        return ssm(target, input, authorize);
     };
 
     /** Decides a request as IAM evaluates the caller's identity policies, records it, and throws `deny`'s error unless allowed. */
@@ -149,7 +149,7 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         };
     };
 
-    const ssm = (principal: StandInPrincipal, target: string, input: Record<string, unknown>, authorize: (action: string, resource: string) => void) => {
+    const ssm = (target: string, input: Record<string, unknown>, authorize: (action: string, resource: string) => void) => {
         const view = (p: StandInParameter) => ({
             Name: p.name,
             Type: p.type ?? "SecureString",

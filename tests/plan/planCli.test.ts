@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { parseOverride } from "../../config/overrides";
 import { main, parseCliArgs } from "../../plan/cli";
 import { loadPolicyConfig } from "../../plan/evaluatePolicies";
 import { planStack } from "../../plan/planStack";
@@ -38,14 +39,14 @@ describe("offline plan", () => {
         assert.deepEqual(document.findings, []);
     });
 
-    const weaknesses: [string, Record<string, string>, string][] = [
-        ["the plaintext backend hop", { "webstack:backendHop": "plaintext" }, "no-plaintext-backend-traffic"],
-        ["a dedicated single writer", { "webstack:database": '{"placement":"dedicated"}' }, "no-single-database-writer"],
-        ["colocated tiers", { "webstack:database": '{"placement":"colocated"}' }, "no-identical-server-roles"],
+    const weaknesses: [string, string, string][] = [
+        ["the plaintext backend hop", "webstack:backendHop=plaintext", "no-plaintext-backend-traffic"],
+        ["a dedicated single writer", "webstack:database.placement=dedicated", "no-single-database-writer"],
+        ["colocated tiers", "webstack:database.placement=colocated", "no-identical-server-roles"],
     ];
-    for (const [what, overrides, policy] of weaknesses) {
+    for (const [what, override, policy] of weaknesses) {
         it(`prod with the mandatory config and ${what} switched back on exits 1`, async () => {
-            const args = ["--stack", "prod", "--json", "--policy-config", "policy-pack/config/prod-mandatory.json", ...Object.entries(overrides).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
+            const args = ["--stack", "prod", "--json", "--policy-config", "policy-pack/config/prod-mandatory.json", "--set", override];
             const { code, stdout } = await runCli(args);
             assert.equal(code, 1);
             const document = JSON.parse(stdout);
@@ -99,6 +100,45 @@ describe("offline plan", () => {
         assert.match((await runCli(["--stack", "dev", "--set", "nonsense"])).stderr, /expected namespace:key=value/);
     });
 
+    it("exits 2 on an unknown option or a missing value, naming it and the options allowed", async () => {
+        const unknown = await runCli(["--stack", "dev", "--backend-hop", "tls"]);
+        assert.equal(unknown.code, 2);
+        assert.match(unknown.stderr, /^plan: unknown option --backend-hop; options: --stack <value>, --json, --mermaid, --policy-config <value>, --set <value> \(repeatable\), --compare <value>, --help\n\nusage: /);
+        const missing = await runCli(["--stack", "dev", "--set"]);
+        assert.equal(missing.code, 2);
+        assert.match(missing.stderr, /^plan: --set needs a value: --set <value> \(repeatable\)\n/);
+        const stray = await runCli(["--stack", "dev", "prod"]);
+        assert.equal(stray.code, 2);
+        assert.match(stray.stderr, /^plan: unexpected argument "prod"/);
+    });
+
+    it("exits 2 on a --set key the config does not have, naming the keys allowed there", async () => {
+        const result = await runCli(["--stack", "dev", "--set", "webstack:database.placment=dedicated"]);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /^plan: --set webstack:database\.placment: unknown config key webstack:database\.placment; keys of webstack:database: placement, engine, /);
+        assert.equal(result.stdout, "");
+    });
+
+    it("exits 2 on a --set value the schema refuses, naming the key and the values allowed", async () => {
+        const result = await runCli(["--stack", "dev", "--set", "webstack:database.placement=cluster"]);
+        assert.equal(result.code, 2);
+        assert.match(result.stderr, /^plan: stack dev: invalid stack configuration:\n {2}- webstack:database\.placement = "cluster": Invalid option: expected one of "colocated"\|"dedicated"\|"rds"/);
+        assert.equal(result.stdout, "");
+        const notAnObject = await runCli(["--stack", "dev", "--set", "aws:region.name=x"]);
+        assert.equal(notAnObject.code, 2);
+        assert.match(notAnObject.stderr, /^plan: stack dev: --set aws:region\.name: aws:region is us-east-1 in the stack config, not an object/);
+    });
+
+    it("a --set into a structured key reaches the planned program and keeps the key's other values", async () => {
+        const { document, mermaid } = await planStack("dev", { configOverrides: [parseOverride("webstack:database.placement=dedicated"), parseOverride("webstack:database.dataVolumeGb=30")] });
+        const instances = document.resources.filter((r) => r.type === "aws:ec2/instance:Instance").map((r) => r.name);
+        assert.deepEqual(instances, ["webstack-lb", "webstack-app-0", "webstack-app-1", "webstack-db-0", "webstack-db-1"]);
+        const volumes = document.resources.filter((r) => r.type === "aws:ebs/volume:Volume").map((r) => (r.inputs as { size?: number }).size);
+        assert.deepEqual(volumes, [30, 30]);
+        // Pulumi.dev.yaml's plaintext hop is untouched.
+        assert.match(mermaid, /plaintext HTTP :80/);
+    });
+
     it("writes the whole --json document into a slow pipe, and exits with the plan's status", function () {
         this.timeout(60000);
         // A pipe holds 64 KiB; the prod document is larger. The reader waits before reading,
@@ -120,8 +160,11 @@ describe("offline plan", () => {
         assert.match(direct.stderr, /webstack:appServerCount = 0/);
     });
 
-    it("parses repeated --set options", () => {
-        const options = parseCliArgs(["--stack", "dev", "--set", "webstack:backendHop=tls", "--set", "webstack:appServerCount=3"]);
-        assert.deepEqual(options.overrides, { "webstack:backendHop": "tls", "webstack:appServerCount": "3" });
+    it("parses repeated --set options, in order", () => {
+        const options = parseCliArgs(["--stack", "dev", "--set", "webstack:backendHop=tls", "--set", "webstack:database.placement=dedicated"]);
+        assert.deepEqual(options.overrides, [
+            { name: "webstack:backendHop", key: "webstack:backendHop", path: [], value: "tls" },
+            { name: "webstack:database.placement", key: "webstack:database", path: ["placement"], value: "dedicated" },
+        ]);
     });
 });
