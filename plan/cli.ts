@@ -135,7 +135,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     let result: PlanResult;
     try {
-        result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides });
+        // The compiled program, as `pulumi preview` runs it (Pulumi.yaml main: bin/main.js); `npm run plan` builds it first.
+        result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides, program: "build" });
     } catch (error) {
         if (error instanceof ConfigError || /unknown stack/.test((error as Error).message)) {
             process.stderr.write(`plan: stack ${options.stack}: ${(error as Error).message}\n`);

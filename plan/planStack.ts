@@ -4,7 +4,7 @@ import { planTopology } from "../components/servers/topology";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
 import { renderMermaid } from "./renderMermaid";
-import { LifecycleOptions, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
+import { LifecycleOptions, ProgramEntry, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
 /** The plan document; its shape is given in DESIGN.md. */
@@ -28,6 +28,8 @@ export interface PlanOptions {
     policyConfig?: PolicyConfigFile;
     /** Replaces or adds raw config values (`webstack:backendHop` → "plaintext"), for what-if runs and tests. */
     configOverrides?: Record<string, string>;
+    /** Which copy of the program to evaluate (see ProgramEntry); the CLI uses the build, as `pulumi preview` does. */
+    program?: ProgramEntry;
 }
 
 /** The program's resources without the root stack resource, which no policy sees. */
@@ -49,7 +51,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     const config = { ...raw.config, ...(options.configOverrides ?? {}) };
     // Validate up front as the program does, so the plan can draw the topology too.
     const { config: validated } = validateConfig(config, stack);
-    const run = await runProgram(stack, config, raw.secretKeys);
+    const run = await runProgram(stack, config, raw.secretKeys, options.program ?? "sources");
     const resources = stackResources(run);
     const planned = plannedResources(run);
     const findings = evaluatePolicies(policies, planned, options.policyConfig ?? {});
