@@ -133,7 +133,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     let result: PlanResult;
     try {
-        result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides });
+        // The compiled program, as `pulumi preview` runs it (Pulumi.yaml main: bin/main.js); `npm run plan` builds it first.
+        result = await planStack(options.stack, { policyConfig: options.policyConfig, configOverrides: options.overrides, program: "build" });
     } catch (error) {
         // An override that does not fit the stack file (a path into a value that is not an object) is bad usage too.
         if (error instanceof ConfigError || error instanceof OverrideError || /unknown stack/.test((error as Error).message)) {

@@ -5,7 +5,7 @@ import { applyOverrides, ConfigOverride } from "../config/overrides";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
 import { renderMermaid } from "./renderMermaid";
-import { LifecycleOptions, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
+import { LifecycleOptions, ProgramEntry, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
 /** The plan document `--json` prints; docs/plan.md documents its shape. */
@@ -29,6 +29,8 @@ export interface PlanOptions {
     policyConfig?: PolicyConfigFile;
     /** --set overrides of the stack file's config, for what-if runs and tests. */
     configOverrides?: ConfigOverride[];
+    /** Which copy of the program to evaluate (see ProgramEntry); the CLI uses the build, as `pulumi preview` does. */
+    program?: ProgramEntry;
 }
 
 /** The program's resources without the root stack resource, which no policy sees. */
@@ -50,7 +52,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
     const config = applyOverrides(raw.config, options.configOverrides ?? []);
     // Validate up front as the program does, so the plan can draw the topology too.
     const { config: validated } = validateConfig(config, stack);
-    const run = await runProgram(stack, config, raw.secretKeys);
+    const run = await runProgram(stack, config, raw.secretKeys, options.program ?? "sources");
     const resources = stackResources(run);
     const planned = plannedResources(run);
     const findings = evaluatePolicies(policies, planned, options.policyConfig ?? {});

@@ -5,6 +5,17 @@ import { PROJECT_DIR } from "./stackConfig";
 
 export const PROJECT_NAME = "webstack";
 
+/**
+ * Where the program is loaded from. "build" is what `pulumi preview` runs (Pulumi.yaml main:
+ * bin/main.js, compiled by `npm run build`), so `npm run plan` evaluates the same code the same way;
+ * "sources" is index.ts through the caller's ts-node, for tests that must not depend on a build.
+ */
+export type ProgramEntry = "build" | "sources";
+export const PROGRAM_FILES: Record<ProgramEntry, string> = {
+    build: path.join(PROJECT_DIR, "bin", "main.js"),
+    sources: path.join(PROJECT_DIR, "index.ts"),
+};
+
 /** One registered resource as the policy engine would see it at preview. */
 export interface RecordedResource {
     type: string;
@@ -89,7 +100,7 @@ export function unwrapSecrets(value: unknown): unknown {
  * resource it registers, with its parent and resolved inputs, and the stack outputs.
  * Config errors surface as the program's own exception (a ConfigError).
  */
-export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[]): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry = "sources"): Promise<ProgramRun> {
     const region = config["aws:region"] ?? "us-east-1";
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
@@ -124,7 +135,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        program = require(path.join(PROJECT_DIR, "index.ts")) as Record<string, unknown>;
+        program = require(PROGRAM_FILES[entry]) as Record<string, unknown>;
         return program;
     });
 
@@ -163,7 +174,7 @@ async function resolveOutput(output: pulumi.Output<unknown>): Promise<{ value: u
     return { value, secret };
 }
 
-/** Project modules are re-required per run so each stack's config is read afresh. */
+/** Project modules (sources and bin/) are re-required per run so each stack's config is read afresh. */
 function clearProgramModules(): void {
     for (const id of Object.keys(require.cache)) {
         if (id.startsWith(PROJECT_DIR) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}plan${path.sep}`)) {

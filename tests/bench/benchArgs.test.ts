@@ -6,6 +6,7 @@ import { parseMutationScoreArgs } from "../../bench/mutationScore";
 import { parsePolicyBenchArgs } from "../../bench/policyBench";
 import { parseProgramBenchArgs } from "../../bench/programBench";
 import { parseRehearsalBenchArgs } from "../../bench/rehearsal-bench";
+import { parseStartBenchArgs } from "../../bench/startBench";
 
 // The benchmarks' command lines only; no benchmark runs here.
 function refused(parse: () => unknown): string {
@@ -27,6 +28,13 @@ describe("benchmark command lines", () => {
         assert.equal(refused(() => parsePolicyBenchArgs(["--runs", "three"])), '--runs must be a whole number from 1 up, not "three"');
         assert.equal(refused(() => parsePolicyBenchArgs(["--sizes", "1000,1k"])), '--sizes must be a whole number from 1 up, not "1k"');
         assert.match(refused(() => parsePolicyBenchArgs(["--sizes", "10000,1000"])), /^--sizes must list resource counts in increasing order/);
+    });
+
+    it("startBench: --rounds and --stack, with their defaults", () => {
+        assert.deepEqual(parseStartBenchArgs([]), { rounds: 7, stack: "dev" });
+        assert.deepEqual(parseStartBenchArgs(["--rounds", "3", "--stack", "prod"]), { rounds: 3, stack: "prod" });
+        assert.match(refused(() => parseStartBenchArgs(["--round", "3"])), /^unknown option --round; options: --rounds <value>, --stack <value>, --help/);
+        assert.match(refused(() => parseStartBenchArgs(["--stack", "staging"])), /--stack/);
     });
 
     it("programBench: --repeat, --warm, --stacks, and the child mode it starts itself", () => {

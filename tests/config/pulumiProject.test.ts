@@ -1,21 +1,29 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as path from "path";
 import { parse } from "yaml";
 import { configSchema, secretKeys } from "../../config/schema";
 import { validateConfig } from "../../config/validateConfig";
-
-// The Pulumi SDK's own reader of the tsconfig the runtime starts with.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions(path: string): Record<string, unknown> };
+import { staleSources } from "../../startup/buildFreshness";
 
 const project = parse(fs.readFileSync("Pulumi.yaml", "utf8"));
 
 describe("Pulumi.yaml", () => {
-    it("starts the program transpile-only; tsconfig.json (npm test's tsc) still type-checks", () => {
+    it("runs the compiled entry point as plain JavaScript (no ts-node at start)", () => {
         assert.equal(project.runtime.name, "nodejs");
-        assert.equal(project.runtime.options.typescript, true);
-        assert.equal(loadTypeScriptCompilerOptions(project.runtime.options.tsconfig).noCheck, true);
-        assert.notEqual(loadTypeScriptCompilerOptions("tsconfig.json").noCheck, true);
+        assert.equal(project.runtime.options.typescript, false);
+        assert.equal(project.main, "bin/main.js");
+        // bin/ is built output, never committed (npm ci builds it as `prepare`).
+        assert.match(fs.readFileSync(".gitignore", "utf8"), /^bin\/$/m);
+    });
+
+    it("bin/ is built from the current sources (npm test builds it first: `pretest`)", () => {
+        // Run alone after an edit, this fails until `npm run build`: the state `pulumi up` would refuse.
+        assert.deepEqual(staleSources(process.cwd(), path.join(process.cwd(), "bin")), []);
+        const stamp = JSON.parse(fs.readFileSync("bin/build-stamp.json", "utf8")) as { sources: string[] };
+        for (const file of ["main.ts", "index.ts", "components/webstack/webStack.ts", "components/servers/applier/webstack-bootstrap.py"]) {
+            assert.ok(stamp.sources.includes(file), `${file} is not in the build`);
+        }
     });
 
     it("documents exactly the keys the schema accepts, each with a description", () => {

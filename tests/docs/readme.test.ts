@@ -38,10 +38,10 @@ describe("README", () => {
         assert.ok(readme.split("\n").length <= 200, `README.md has ${readme.split("\n").length} lines`);
     });
 
-    it("gives the test command .ci/run runs, and package.json defines it as type check + mocha", () => {
+    it("gives the test command .ci/run runs, and package.json defines it as build + type check + mocha", () => {
         assert.equal(readmeCommand("tests"), "npm test");
         assert.ok(ciCommands("dev").includes("npm test"), ".ci/run runs `npm test`");
-        assert.equal(packageJson.scripts.test, "tsc --noEmit -p . && mocha");
+        assert.equal(packageJson.scripts.test, "npm run --silent build && tsc --noEmit -p . && mocha");
     });
 
     it("gives the main command .ci/run runs for every stack", () => {
