@@ -162,7 +162,12 @@ async function faultServerReboot(stack: BootedStack): Promise<CheckResult> {
     const oldPid1 = container.pid1;
     const started = Date.now();
     await container.reboot(120000);
-    const state = (await systemctl(victim, ["is-system-running", "--wait"], 180000)).stdout.trim();
+    // Right after the new PID 1 starts, systemctl cannot reach it yet and prints nothing: ask
+    // again until systemd answers with a state (--wait then holds until start-up is over).
+    const state = await waitFor(`systemd in ${name} to answer after the reboot`, 180000, async () => {
+        const answer = (await systemctl(victim, ["is-system-running", "--wait"], 180000)).stdout.trim();
+        return answer && answer !== "offline" ? answer : undefined;
+    }, 500).catch(() => "no answer");
     const upAt = Date.now();
     const units = enabledUnits(stack.files[name]);
     const active = (await systemctl(victim, ["is-active", ...units])).stdout.trim().split("\n");
