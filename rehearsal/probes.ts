@@ -44,9 +44,9 @@ export async function getFromLb(stack: BootedStack, app: ServerRoot, urlPath: st
 
 export type PortState = "open" | "refused" | "filtered";
 
-/** Opens a TCP connection from a namespace: open, actively refused (RST) or filtered (no answer in 2 s). */
-export async function tcpProbe(ns: string, host: string, port: number): Promise<PortState> {
-    const out = await run(["ip", "netns", "exec", ns, "timeout", "2", "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: 4000 });
+/** Opens a TCP connection from a namespace: open, actively refused (RST) or filtered (no answer in timeoutS, 2 s by default). */
+export async function tcpProbe(ns: string, host: string, port: number, timeoutS = 2): Promise<PortState> {
+    const out = await run(["ip", "netns", "exec", ns, "timeout", String(timeoutS), "bash", "-c", `exec 3<>/dev/tcp/${host}/${port}`], { timeoutMs: (timeoutS + 2) * 1000 });
     if (out.code === 0) return "open";
     return out.code === 124 || out.timedOut ? "filtered" : "refused";
 }
