@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { ChildProcess, spawn } from "child_process";
+import { ChildProcess, spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as http from "http";
 import * as net from "net";
@@ -102,6 +102,13 @@ describe("the sample app (python3, real process)", function () {
     afterEach(() => {
         app?.kill();
         fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("is a real Python file that compiles on its own, installed byte for byte", () => {
+        const source = path.join(__dirname, "..", "..", "components", "appserver", "app", "app.py");
+        const compiled = spawnSync("python3", ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", source], { encoding: "utf8" });
+        assert.equal(compiled.status, 0, compiled.stderr);
+        assert.equal(renderAppSource(), fs.readFileSync(source, "utf8"));
     });
 
     it("/db.json only reads: no statement but a SELECT reaches either database, however often it is asked", async () => {
