@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { cachedByText, clearTextCaches, deepFreeze } from "../../../policy-pack/lib/textCache";
+import { cachedByText, clearTextCaches, deepFreeze, LONG_TEXT_CHARS, textKey } from "../../../policy-pack/lib/textCache";
 
 describe("lib/textCache", () => {
     it("parses each text once and hands every caller the same frozen result", () => {
@@ -62,6 +62,42 @@ describe("lib/textCache", () => {
         assert.strictEqual(calls, 2);
         assert.notStrictEqual(first, second);
         assert.deepStrictEqual(first, second);
+    });
+
+    it("keys long texts by digest: equal-length texts that differ only at the end are told apart, equal texts are found", () => {
+        const parsed: string[] = [];
+        const parse = cachedByText((text: string) => {
+            parsed.push(text);
+            return text.slice(-3);
+        });
+        const long = (tail: string) => "#cloud-config\n" + "x".repeat(LONG_TEXT_CHARS) + tail;
+        assert.strictEqual(parse(long("a1\n")), "a1\n");
+        assert.strictEqual(parse(long("b2\n")), "b2\n");
+        // A copy with the same content (not the same string) is a hit.
+        assert.strictEqual(parse(long("a") + "1\n"), "a1\n");
+        assert.strictEqual(parsed.length, 2);
+        assert.notStrictEqual(textKey(long("a1\n")), textKey(long("b2\n")));
+        assert.strictEqual(textKey("short"), "short");
+        assert.ok(textKey(long("a1\n")).length < 100);
+    });
+
+    it("a slot returns the text last read there only while the text is the same; a changed text is parsed", () => {
+        const parsed: string[] = [];
+        const parse = cachedByText((text: string) => {
+            parsed.push(text);
+            return text.toUpperCase();
+        });
+        const long = (tail: string) => "y".repeat(LONG_TEXT_CHARS + 1) + tail;
+        assert.strictEqual(parse(long("a"), "bucket/key").slice(-1), "A");
+        assert.strictEqual(parse(long("a"), "bucket/key").slice(-1), "A");
+        assert.strictEqual(parse(long("b"), "bucket/key").slice(-1), "B", "a new text at the same slot is not the old one's value");
+        assert.strictEqual(parse(long("a"), "bucket/key").slice(-1), "A", "found by digest, parsed once");
+        assert.strictEqual(parse("short", "bucket/key"), "SHORT");
+        assert.strictEqual(parse(long("a"), "other"), parse(long("a")));
+        assert.strictEqual(parsed.length, 3);
+        clearTextCaches();
+        parse(long("a"), "bucket/key");
+        assert.strictEqual(parsed.length, 4, "clearTextCaches forgets the slots with the texts");
     });
 
     it("deepFreeze freezes nested objects and arrays and leaves primitives alone", () => {
