@@ -24,6 +24,21 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
         assert.ok(!files.files.some((f) => f.path === "/x"), "the same key in another bucket is not this server's bundle");
     });
 
+    it("merges once per user data and bundle text, across resource lists; a changed bundle is read afresh", () => {
+        const server = () => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: boot("app") } });
+        const object = (content: string) => ({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "app-config", props: { bucket: BUCKET, key: "servers/app.yaml", content } });
+        const web = userDataFor({ web: true });
+        const first = readServerFiles(server(), [object(web)])!;
+        // Each stack policy gets its own list and copies of the props: the same texts give the same merge.
+        const again = readServerFiles(server(), [object(web.slice(0, 10) + web.slice(10))])!;
+        assert.strictEqual(again, first);
+        assert.ok(Object.isFrozen(first) && Object.isFrozen(first.files));
+        const changed = readServerFiles(server(), [object(userDataFor({ web: true, firewall: false }))])!;
+        assert.notStrictEqual(changed, first);
+        assert.ok(first.files.some((f) => f.path === "/etc/nftables.conf"));
+        assert.ok(!changed.files.some((f) => f.path === "/etc/nftables.conf"));
+    });
+
     it("firewall-on-every-server reads the bundle: passes with the firewall in it, flags it without", () => {
         assert.deepStrictEqual(check(firewallOnEveryServer, [instance("app", boot("app")), bundle("app", userDataFor({ web: true }))]), []);
         const [finding] = check(firewallOnEveryServer, [instance("app", boot("app")), bundle("app", userDataFor({ web: true, firewall: false }))]);
