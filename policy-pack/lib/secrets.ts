@@ -2,6 +2,7 @@
 // call ec2:DescribeInstanceAttribute and by every process on the host via IMDS, so secrets
 // must be fetched at boot (SSM/Secrets Manager) instead. References to shell variables or
 // command substitutions are not secrets and must not be reported.
+import { cachedByText } from "./textCache";
 
 export interface SecretFinding {
     kind: string;
@@ -30,34 +31,49 @@ export function isLiteralValue(raw: string): boolean {
     return !v.startsWith("-");
 }
 
+/** The secrets in each text, in the order found; distinct findings across texts are merged by findSecrets. */
 export function findSecrets(texts: string[]): SecretFinding[] {
     const found = new Map<string, SecretFinding>();
-    const add = (f: SecretFinding) => found.set(`${f.kind}:${f.detail}`, f);
     for (const text of texts) {
-        if (/-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(text)) {
-            add({ kind: "private key", detail: "a PEM private key" });
+        for (const f of secretsInText(text)) {
+            found.set(`${f.kind}:${f.detail}`, f);
         }
-        if (/\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(text)) {
-            add({ kind: "AWS access key", detail: "an AWS access key id" });
+    }
+    return [...found.values()];
+}
+
+/**
+ * Scanned once per text per evaluation: the files servers share (the applier, unit files) are
+ * the same text in every bundle, and the password pattern is the pack's slowest regex.
+ */
+const secretsInText = cachedByText(scanText);
+
+function scanText(text: string): SecretFinding[] {
+    const found = new Map<string, SecretFinding>();
+    const add = (f: SecretFinding) => found.set(`${f.kind}:${f.detail}`, f);
+    if (/-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(text)) {
+        add({ kind: "private key", detail: "a PEM private key" });
+    }
+    if (/\b(AKIA|ASIA)[A-Z0-9]{16}\b/.test(text)) {
+        add({ kind: "AWS access key", detail: "an AWS access key id" });
+    }
+    for (const m of text.matchAll(/\b(DD_API_KEY|DD_APP_KEY|api_key|app_key)\b\s*[:=]\s*["']?([0-9a-f]{32}|[0-9a-f]{40})\b/gi)) {
+        add({ kind: "Datadog key", detail: `a literal Datadog key in ${m[1]}` });
+    }
+    for (const m of text.matchAll(/IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY\s+(['"])(.*?)\1/gi)) {
+        if (isLiteralValue(m[2])) {
+            add({ kind: "password", detail: "a literal password in `IDENTIFIED BY '...'`" });
         }
-        for (const m of text.matchAll(/\b(DD_API_KEY|DD_APP_KEY|api_key|app_key)\b\s*[:=]\s*["']?([0-9a-f]{32}|[0-9a-f]{40})\b/gi)) {
-            add({ kind: "Datadog key", detail: `a literal Datadog key in ${m[1]}` });
+    }
+    // KEY=value / KEY: value / key = value (cnf) where the key names a password or secret.
+    // Not after ":" either: "arn:aws:secretsmanager:us-east-1:…" is an ARN, not a key.
+    for (const m of text.matchAll(/(?<![$\w{.:])((?:[A-Za-z_][\w.-]*?)?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi)) {
+        const key = m[1].replace(/^-+/, "");
+        if (NON_SECRET_KEY.test(key) || /^(validate_password|password_history|password_reuse|password_require)/i.test(key)) {
+            continue;
         }
-        for (const m of text.matchAll(/IDENTIFIED\s+(?:WITH\s+\S+\s+)?BY\s+(['"])(.*?)\1/gi)) {
-            if (isLiteralValue(m[2])) {
-                add({ kind: "password", detail: "a literal password in `IDENTIFIED BY '...'`" });
-            }
-        }
-        // KEY=value / KEY: value / key = value (cnf) where the key names a password or secret.
-        // Not after ":" either: "arn:aws:secretsmanager:us-east-1:…" is an ARN, not a key.
-        for (const m of text.matchAll(/(?<![$\w{.:])((?:[A-Za-z_][\w.-]*?)?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi)) {
-            const key = m[1].replace(/^-+/, "");
-            if (NON_SECRET_KEY.test(key) || /^(validate_password|password_history|password_reuse|password_require)/i.test(key)) {
-                continue;
-            }
-            if (isLiteralValue(m[2])) {
-                add({ kind: "password", detail: `a literal value for ${key}` });
-            }
+        if (isLiteralValue(m[2])) {
+            add({ kind: "password", detail: `a literal value for ${key}` });
         }
     }
     return [...found.values()];
