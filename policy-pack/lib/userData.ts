@@ -3,6 +3,7 @@
 // commands. Policies judge what a server really runs from this, never from tags or names.
 import * as zlib from "zlib";
 import * as YAML from "yaml";
+import { parsePlainYaml } from "./plainYaml";
 import { cachedByText } from "./textCache";
 import { INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "./types";
 
@@ -77,7 +78,8 @@ export function parseUserDataText(text: string): UserData {
     }
     let doc: unknown;
     try {
-        doc = YAML.parse(text);
+        // Most cloud-config is plain YAML, read several times faster by parsePlainYaml; the rest by YAML.parse.
+        doc = parsePlainYaml(text) ?? YAML.parse(text);
     } catch {
         return empty;
     }
