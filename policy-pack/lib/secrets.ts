@@ -2,7 +2,7 @@
 // call ec2:DescribeInstanceAttribute and by every process on the host via IMDS, so secrets
 // must be fetched at boot (SSM/Secrets Manager) instead. References to shell variables or
 // command substitutions are not secrets and must not be reported.
-import { cachedByText } from "./textCache";
+import { cachedByText, LONG_TEXT_CHARS } from "./textCache";
 
 export interface SecretFinding {
     kind: string;
@@ -79,7 +79,9 @@ export function* passwordAssignments(text: string): Generator<RegExpExecArray> {
 export function findSecrets(texts: string[]): SecretFinding[] {
     const found = new Map<string, SecretFinding>();
     for (const text of texts) {
-        for (const f of secretsInText(text)) {
+        // A long text is scanned rather than looked up: finding it in the cache means hashing it
+        // (see textCache.ts), which costs about as much as the scan and allocates a copy of it.
+        for (const f of text.length > LONG_TEXT_CHARS ? scanText(text) : secretsInText(text)) {
             found.set(`${f.kind}:${f.detail}`, f);
         }
     }
@@ -87,8 +89,8 @@ export function findSecrets(texts: string[]): SecretFinding[] {
 }
 
 /**
- * Scanned once per text per evaluation: the files servers share (the applier, unit files) are
- * the same text in every bundle, and the password pattern is the pack's slowest regex.
+ * Scanned once per text per evaluation: the files servers share (unit files, nftables.conf...)
+ * are the same text in every bundle.
  */
 const secretsInText = cachedByText(scanText);
 

@@ -151,7 +151,9 @@ export function mergeServerFiles(ud: UserData, bundles: UserData[]): UserData {
     return {
         // A script's files are only in its text: the merge is read as text unless every part is cloud-config.
         kind: all.every((u) => u.kind === "cloud-config") ? "cloud-config" : "script",
-        text: all.map((u) => u.text).join("\n"),
+        // Concatenated, not joined: a concatenation is only copied into one string when read, and
+        // policies rarely read a merged text (a cloud-config's files are read one by one).
+        text: all.map((u) => u.text).reduce((joined, text) => `${joined}\n${text}`),
         packages: [...new Set(all.flatMap((u) => u.packages))],
         files: all.flatMap((u) => u.files),
         runcmd: all.flatMap((u) => u.runcmd),
