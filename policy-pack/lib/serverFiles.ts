@@ -98,6 +98,9 @@ export function readBundleObject(props: Record<string, any>): UserData | undefin
     return parseBundle(props.content, slot);
 }
 
+/** Merges kept per user data; one user data names the same bundles in one stack, so one is the usual count. */
+const MAX_MERGES_PER_USER_DATA = 4;
+
 /** Merges already made, per user data: the bundles merged with it and the (frozen) result. */
 const mergesOf = new WeakMap<UserData, { bundles: UserData[]; merged: UserData }[]>();
 
@@ -113,6 +116,11 @@ function mergedOnce(ud: UserData, bundles: UserData[]): UserData {
         return done.merged;
     }
     const merged = deepFreeze(mergeServerFiles(ud, bundles));
+    // A long-lived process keeps a user data's parse while its bundles change between
+    // evaluations: keep the latest few merges, not one per evaluation.
+    if (merges.length >= MAX_MERGES_PER_USER_DATA) {
+        merges.shift();
+    }
     merges.push({ bundles, merged });
     return merged;
 }
