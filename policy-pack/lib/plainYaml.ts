@@ -66,8 +66,8 @@ class Reader {
     }
 
     document(): Record<string, unknown> {
-        // No content at all is null to YAML.parse; a first line indented is refused by mapping(0).
-        if (!this.peek()) {
+        const first = this.peek();
+        if (!first || first.indent !== 0) {
             notPlain();
         }
         // The mapping at indentation 0 takes every line: any line it cannot read is not plain.
@@ -156,6 +156,10 @@ class Reader {
 
     /** The value of `-` at `dash` followed by `rest`. */
     private item(dash: number, rest: string): unknown {
+        if (rest === "") {
+            const below = this.peek();
+            return below && below.indent > dash ? this.collection(below.indent) : null;
+        }
         let spaces = 0;
         while (rest.charCodeAt(spaces) === 32) {
             spaces++;
@@ -163,7 +167,6 @@ class Reader {
         const content = rest.slice(spaces);
         const column = dash + 1 + spaces;
         if (content === "") {
-            // `-` alone: its value is the block below it, or null.
             const below = this.peek();
             return below && below.indent > dash ? this.collection(below.indent) : null;
         }
