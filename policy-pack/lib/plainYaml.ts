@@ -70,8 +70,11 @@ class Reader {
         if (!first || first.indent !== 0) {
             notPlain();
         }
-        // The mapping at indentation 0 takes every line: any line it cannot read is not plain.
-        return this.mapping(0);
+        const root = this.mapping(0);
+        if (this.peek()) {
+            notPlain();
+        }
+        return root;
     }
 
     /** The next line that holds something (blank and comment lines skipped), not consumed. */
@@ -184,8 +187,10 @@ class Reader {
 
     /** A scalar written after `key: ` or `- `; `parent` is the key's or dash's column (block scalars must be indented more). */
     private scalar(written: string, parent: number): unknown {
-        // Never empty: callers read an empty value (null) themselves.
         const s = written.replace(/ +$/, "");
+        if (s === "") {
+            notPlain(); // `- ` with nothing after it: callers read an empty value as null themselves
+        }
         if (s === "|" || s === "|-") {
             return this.literal(parent, s === "|-");
         }
@@ -217,7 +222,9 @@ class Reader {
 
     /** A literal block scalar's content from the lines after its header (clipped, or stripped with `|-`). */
     private literal(parent: number, strip: boolean): string {
-        // The header's line is consumed (a pending rest of a `- ` line is read before this is called).
+        if (this.pending) {
+            notPlain();
+        }
         let indent = -1;
         let leadingBlank = 0;
         let end = this.next;
@@ -252,8 +259,7 @@ class Reader {
         }
         const content: string[] = [];
         for (let i = this.next; i < end; i++) {
-            // A blank line has at most `indent` spaces: it slices to "".
-            content.push(this.lines[i].slice(indent));
+            content.push(this.lines[i].length <= indent ? "" : this.lines[i].slice(indent));
         }
         this.next = end;
         while (content[content.length - 1] === "") {
