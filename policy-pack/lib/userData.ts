@@ -3,7 +3,6 @@
 // commands. Policies judge what a server really runs from this, never from tags or names.
 import * as zlib from "zlib";
 import * as YAML from "yaml";
-import { parsePlainYaml } from "./plainYaml";
 import { cachedByText } from "./textCache";
 import { INSTANCE_SHAPED, LAUNCH_TEMPLATE } from "./types";
 
@@ -78,8 +77,7 @@ export function parseUserDataText(text: string): UserData {
     }
     let doc: unknown;
     try {
-        // Most cloud-config is plain YAML, read several times faster by parsePlainYaml; the rest by YAML.parse.
-        doc = parsePlainYaml(text) ?? YAML.parse(text);
+        doc = YAML.parse(text);
     } catch {
         return empty;
     }
