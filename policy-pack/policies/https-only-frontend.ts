@@ -113,13 +113,14 @@ export const httpsOnlyFrontend: StackValidationPolicy = {
     enforcementLevel: "advisory",
     configSchema: schema,
     validateStack: eachResource((args, reportViolation, stack) => {
-        const cfg = withDefaults<Config>(schema, stack.getConfig());
         if (isServerType(args.type)) {
             const ud = args.files;
             const text = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
             if (!text) {
                 return;
             }
+            // Read here, not for every resource: the config is copied on each read and most resources are not servers.
+            const cfg = withDefaults<Config>(schema, stack.getConfig());
             const problems = haproxyHttpsProblems(text, cfg.minHstsMaxAgeSeconds);
             if (problems.length > 0) {
                 reportViolation(

@@ -46,10 +46,12 @@ describe("benchmark command lines", () => {
         assert.equal(refused(() => parseProgramBenchArgs(["--stacks", "dev,"])), '--stacks must be stack names separated by commas, such as dev,prod, not "dev,"');
     });
 
-    it("mutationScore: --run and --survivors", () => {
+    it("mutationScore: --run, --survivors and --files", () => {
         assert.deepEqual(parseMutationScoreArgs([]), { run: false, survivors: 0 });
         assert.deepEqual(parseMutationScoreArgs(["--run", "--survivors", "5"]), { run: true, survivors: 5 });
-        assert.equal(refused(() => parseMutationScoreArgs(["--survivor", "5"])), "unknown option --survivor; options: --run, --survivors <value>, --help");
+        assert.equal(refused(() => parseMutationScoreArgs(["--survivor", "5"])), "unknown option --survivor; options: --run, --survivors <value>, --files <value>, --help");
+        assert.deepEqual(parseMutationScoreArgs(["--run", "--files", "policy-pack/lib/props.ts"]), { run: true, survivors: 0, files: "policy-pack/lib/props.ts" });
+        assert.match(refused(() => parseMutationScoreArgs(["--files", " "])), /^--files needs globs/);
         assert.equal(refused(() => parseMutationScoreArgs(["--run=yes"])), "--run takes no value: --run");
         assert.equal(refused(() => parseMutationScoreArgs(["--survivors", "all"])), '--survivors must be a whole number from 0 up, not "all"');
     });

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { unwaivedPolicies } from "../../../policy-pack/policies";
-import { POLICY_DEFAULTS, PROVIDER_DEFAULTS } from "../../../policy-pack/lib/providerDefaults";
+import { assumedDefaults, DefaultName, POLICY_DEFAULTS, PROVIDER_DEFAULTS } from "../../../policy-pack/lib/providerDefaults";
 import { encryptedVolumes } from "../../../policy-pack/policies/encrypted-volumes";
 import { httpsOnlyFrontend } from "../../../policy-pack/policies/https-only-frontend";
 import { imdsv2Required } from "../../../policy-pack/policies/imdsv2-required";
@@ -18,6 +18,30 @@ describe("policy-pack/lib/providerDefaults", () => {
                 assert.ok(byName.get(policy)!.description.includes(PROVIDER_DEFAULTS[d].input), `${policy}'s description states the ${d} default`);
             }
         }
+    });
+});
+
+describe("policy-pack/lib/providerDefaults: what each description tells the reader", () => {
+    it("each policy states the defaults it assumes, with AWS's value", () => {
+        const expected: [string, DefaultName, unknown][] = [
+            ["imdsv2-required", "imdsHttpTokens", "optional"],
+            ["encrypted-volumes", "ebsEncrypted", false],
+            ["encrypted-volumes", "instanceRootBlockDevice", "the AMI's root device mapping (Debian and most public AMIs: unencrypted)"],
+            ["https-only-frontend", "albListenerProtocol", "HTTP"],
+            ["https-only-frontend", "nlbListenerProtocol", "TCP"],
+            ["rds-encryption-and-backups", "rdsStorageEncrypted", false],
+            ["rds-encryption-and-backups", "rdsBackupRetentionPeriod", 1],
+            ["no-public-database", "rdsPubliclyAccessible", false],
+        ];
+        const byName = new Map(unwaivedPolicies.map((p) => [p.name, p]));
+        for (const [policy, name, value] of expected) {
+            assert.ok(
+                byName.get(policy)!.description.includes(`${PROVIDER_DEFAULTS[name].input} = ${JSON.stringify(value)}`),
+                `${policy} says ${name} defaults to ${JSON.stringify(value)}`,
+            );
+        }
+        assert.match(assumedDefaults("no-public-database"), /^ Absent inputs are read as the provider's defaults: publiclyAccessible on aws\.rds\.Instance = false\.$/);
+        assert.strictEqual(assumedDefaults("tls-key-strength"), "");
     });
 });
 

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { findSecrets, isLiteralValue } from "../../../policy-pack/lib/secrets";
+import { findSecrets, isLiteralValue, passwordAssignments } from "../../../policy-pack/lib/secrets";
 import { DATADOG_INSTALL_SCRIPT, FETCH_SECRETS_SCRIPT, MYSQL_BOOTSTRAP_SCRIPT } from "../fixtures";
 
 describe("lib/secrets", () => {
@@ -12,6 +12,25 @@ describe("lib/secrets", () => {
     it("finds nothing in the program's boot scripts", () => {
         assert.deepStrictEqual(findSecrets([DATADOG_INSTALL_SCRIPT, FETCH_SECRETS_SCRIPT, MYSQL_BOOTSTRAP_SCRIPT]), []);
         assert.deepStrictEqual(findSecrets(["validate_password.policy = STRONG", "[ $PASSWORD = foo ]", "PASSWORD_FILE=/run/pw", "conn = pymysql.connect(password=read_password(), user=os.environ[\"U\"])", "password=os.environ[\"PW\"]"]), []);
+    });
+    it("passwordAssignments finds what a full scan of the pattern finds, starting where the key does", () => {
+        // The pattern as a plain global regex: passwordAssignments only skips positions no match can start at.
+        const full = /(?<![$\w{.:])((?:[A-Za-z_][\w.-]*?)?(?:password|passwd|pwd|secret)[\w.-]*)\s*[:=][ \t]*("[^"\n]*"|'[^'\n]*'|[^\s"']+)/gi;
+        const texts = [
+            "x-password=abc", // a key may start after "-": the run leading to the word holds two starts
+            "db.password=abc conf.secret: x", // not after "." (lookbehind): no match
+            "my_secret_password: 'v' and pwd=1", // the word inside a longer key; a second match after the first
+            "password=\"a\"secret=b", // a match right where the previous one ends
+            "--password=foo\nSECRET_KEY =\n  bar", // the separator may follow spaces and newlines after the key
+            "passwordless passwd secretsmanager", // words that are no assignment
+            "a=1\n[$PASSWORD] {secret=x} arn:secret=y",
+        ];
+        const triples = (ms: Iterable<RegExpExecArray>) => [...ms].map(m => [m.index, m[1], m[2]]);
+        for (const t of texts) {
+            assert.deepStrictEqual(triples(passwordAssignments(t)), triples(t.matchAll(full)), t);
+        }
+        assert.deepStrictEqual(triples(passwordAssignments("x-password=abc")), [[0, "x-password", "abc"]]);
+        assert.deepStrictEqual(triples(passwordAssignments("password=\"a\"secret=b")), [[0, "password", '"a"'], [12, "secret", "b"]]);
     });
     it("finds literal secrets", () => {
         assert.deepStrictEqual(findSecrets(["mysql --password=hunter2 -e 'select 1'"]).map(f => f.kind), ["password"]);

@@ -3,7 +3,8 @@ import { renderBootstrap } from "../../../components/servers/renderBootstrap";
 import { firewallOnEveryServer } from "../../../policy-pack/policies/firewall-on-every-server";
 import { noSecretsInUserData } from "../../../policy-pack/policies/no-secrets-in-user-data";
 import { noPublicDatabase } from "../../../policy-pack/policies/no-public-database";
-import { readServerFiles } from "../../../policy-pack/lib/serverFiles";
+import { bundleReferences, readBundleObject, readServerFiles } from "../../../policy-pack/lib/serverFiles";
+import { parseUserDataText, readUserData } from "../../../policy-pack/lib/userData";
 import { check, cloudConfig, editFile, instance, renderUserData, resource, userDataFor } from "../fixtures";
 
 // A server whose user data is webstack's boot script is judged on the bundle the script
@@ -22,6 +23,87 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
         assert.ok(files.files.some((f) => f.path === "/etc/nftables.conf"));
         assert.ok(files.files.some((f) => f.path === "/usr/local/sbin/webstack-bootstrap"));
         assert.ok(!files.files.some((f) => f.path === "/x"), "the same key in another bucket is not this server's bundle");
+    });
+
+    it("merges once per user data and bundle text, across resource lists; a changed bundle is read afresh", () => {
+        const server = () => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: boot("app") } });
+        const object = (content: string) => ({ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "app-config", props: { bucket: BUCKET, key: "servers/app.yaml", content } });
+        const web = userDataFor({ web: true });
+        const first = readServerFiles(server(), [object(web)])!;
+        // Each stack policy gets its own list and copies of the props: the same texts give the same merge.
+        const again = readServerFiles(server(), [object(web.slice(0, 10) + web.slice(10))])!;
+        assert.strictEqual(again, first);
+        assert.ok(Object.isFrozen(first) && Object.isFrozen(first.files));
+        const changed = readServerFiles(server(), [object(userDataFor({ web: true, firewall: false }))])!;
+        assert.notStrictEqual(changed, first);
+        assert.ok(first.files.some((f) => f.path === "/etc/nftables.conf"));
+        assert.ok(!changed.files.some((f) => f.path === "/etc/nftables.conf"));
+    });
+
+    it("bundleReferences: the boot script's BUNDLE_BUCKET/BUNDLE_KEY and any s3:// URI, once per parsed user data", () => {
+        const ud = parseUserDataText("#!/bin/bash\nBUNDLE_BUCKET=b1\nBUNDLE_KEY=servers/app.yaml\naws s3 cp s3://other-bucket/extra/conf.yaml /etc/x\n");
+        assert.deepStrictEqual(bundleReferences(ud), [{ bucket: "b1", key: "servers/app.yaml" }, { bucket: "other-bucket", key: "extra/conf.yaml" }]);
+        const frozen = readUserData({ userData: boot("app") })!;
+        assert.strictEqual(bundleReferences(frozen), bundleReferences(frozen), "shared, worked out once");
+        assert.ok(Object.isFrozen(bundleReferences(frozen)) && Object.isFrozen(bundleReferences(frozen)[0]));
+        assert.deepStrictEqual(bundleReferences(parseUserDataText("#!/bin/bash\nBUNDLE_KEY=k\n")), [{ bucket: undefined, key: "k" }]);
+    });
+
+    it("a user data naming no bundle is read as it is", () => {
+        const props = { userData: userDataFor({ web: true }) };
+        assert.strictEqual(readServerFiles({ type: "aws:ec2/instance:Instance", name: "a", props }, []), readUserData(props));
+    });
+
+    it("finds bundles among S3 objects (v1 and v2) by key, in the named bucket, or the only one when a bucket is unknown", () => {
+        const web = userDataFor({ web: true });
+        const server = (userData: string) => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData } });
+        const object = (type: string, props: Record<string, unknown>) => ({ type, name: "o", props });
+        const v1 = "aws:s3/bucketObject:BucketObject";
+        const v2 = "aws:s3/bucketObjectv2:BucketObjectv2";
+        assert.ok(readServerFiles(server(boot("app")), [object(v1, { bucket: BUCKET, key: "servers/app.yaml", content: web })]));
+        // Not an S3 object, or without a key: not a candidate (the bundle is still the only one).
+        const decoys = [object("aws:ssm/parameter:Parameter", { key: "servers/app.yaml", content: "#cloud-config\n" }), object(v2, { bucket: BUCKET, content: web })];
+        assert.ok(readServerFiles(server(boot("app")), [...decoys, object(v2, { bucket: BUCKET, key: "servers/app.yaml", content: web })]));
+        // Content not known yet (a preview's placeholder): cannot tell.
+        assert.strictEqual(readServerFiles(server(boot("app")), [object(v2, { bucket: BUCKET, key: "servers/app.yaml", content: { unknown: true } })]), undefined);
+        // A boot script that names no bucket: the key must be unique across buckets.
+        const keyOnly = "#!/bin/bash\nBUNDLE_KEY=servers/app.yaml\n";
+        assert.ok(readServerFiles(server(keyOnly), [object(v2, { bucket: "b1", key: "servers/app.yaml", content: web })]));
+        assert.strictEqual(readServerFiles(server(keyOnly), [object(v2, { bucket: "b1", key: "servers/app.yaml", content: web }), object(v2, { bucket: "b2", key: "servers/app.yaml", content: web })]), undefined);
+    });
+
+    it("a server naming two bundles is merged with exactly those: a change in either gives a new merge", () => {
+        const script = `#!/bin/bash\nBUNDLE_BUCKET=${BUCKET}\nBUNDLE_KEY=servers/app.yaml\naws s3 cp s3://${BUCKET}/extra.yaml /etc/extra.yaml\n`;
+        const server = () => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: script } });
+        const objects = (extra: string) => [
+            { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "main", props: { bucket: BUCKET, key: "servers/app.yaml", content: userDataFor({ web: true }) } },
+            { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "extra", props: { bucket: BUCKET, key: "extra.yaml", content: `#cloud-config\nwrite_files:\n  - path: ${extra}\n    content: x\n` } },
+        ];
+        const first = readServerFiles(server(), objects("/etc/one"))!;
+        const second = readServerFiles(server(), objects("/etc/two"))!;
+        assert.ok(first.files.some((f) => f.path === "/etc/one") && first.files.some((f) => f.path === "/etc/nftables.conf"));
+        assert.ok(second.files.some((f) => f.path === "/etc/two") && !second.files.some((f) => f.path === "/etc/one"));
+        assert.strictEqual(readServerFiles(server(), objects("/etc/one")), first);
+    });
+
+    it("keeps the last four merges of a user data: an older one is made again, equal but new", () => {
+        const server = () => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: boot("app") } });
+        const list = (i: number) => [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "c", props: { bucket: BUCKET, key: "servers/app.yaml", content: `${userDataFor({ web: true })}# version ${i}\n` } }];
+        const merges = [0, 1, 2, 3, 4].map((i) => readServerFiles(server(), list(i))!);
+        assert.strictEqual(readServerFiles(server(), list(4)), merges[4]);
+        assert.strictEqual(readServerFiles(server(), list(1)), merges[1]);
+        const again = readServerFiles(server(), list(0))!;
+        assert.notStrictEqual(again, merges[0]);
+        assert.deepStrictEqual(again, merges[0]);
+    });
+
+    it("readBundleObject: an object's content when it is cloud-config (leading blank lines allowed)", () => {
+        const web = userDataFor({ web: true });
+        assert.ok(readBundleObject({ bucket: BUCKET, key: "k", content: `\n\n${web}` })!.files.length > 0);
+        assert.ok(readBundleObject({ content: web }));
+        assert.strictEqual(readBundleObject({ key: "k", content: "#!/bin/bash\necho hi\n" }), undefined);
+        assert.strictEqual(readBundleObject({ key: "k" }), undefined);
+        assert.strictEqual(readBundleObject({ key: "k", content: 42 }), undefined);
     });
 
     it("firewall-on-every-server reads the bundle: passes with the firewall in it, flags it without", () => {

@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { certificateValidity as policy } from "../../../policy-pack/policies/certificate-validity";
+import { validatePolicyConfig } from "../../../plan/evaluatePolicies";
 import { check, resource, tlsResources } from "../fixtures";
 
 const leaf = (inputs: Record<string, any>) => resource("tls:index/locallySignedCert:LocallySignedCert", "leaf", { validityPeriodHours: 2160, earlyRenewalHours: 720, ...inputs });
@@ -20,5 +21,23 @@ describe("certificate-validity", () => {
     });
     it("honours configured maxima", () => {
         assert.deepStrictEqual(check(policy, [leaf({ validityPeriodHours: 800 * 24 })], { "certificate-validity": { maxLeafValidityDays: 825 } }), []);
+    });
+    it("says how long, the maximum and the value to set; exactly the maximum passes", () => {
+        const [finding] = check(policy, [leaf({ validityPeriodHours: 9600 })]);
+        assert.strictEqual(finding.message, "leaf: leaf certificate is valid for 9600 hours (400 days), above the maximum 398 days. Set `validityPeriodHours` to at most 9552.");
+        assert.deepStrictEqual(check(policy, [leaf({ validityPeriodHours: 9552 }), ca({ validityPeriodHours: 87600 })]), []);
+        assert.match(check(policy, [ca({ validityPeriodHours: 87624 })])[0].message, /^ca: CA certificate is valid for 87624 hours \(3651 days\), above the maximum 3650 days\. Set `validityPeriodHours` to at most 87600\.$/);
+    });
+    it("says whether earlyRenewalHours is unset or zero; an unknown value is not guessed at", () => {
+        const [unset] = check(policy, [leaf({ earlyRenewalHours: undefined })]);
+        assert.strictEqual(unset.message, "leaf: earlyRenewalHours is not set (0), so the certificate is only renewed after it expires. Set `earlyRenewalHours` (e.g. 720 for 30 days).");
+        assert.match(check(policy, [leaf({ earlyRenewalHours: 0 })])[0].message, /^leaf: earlyRenewalHours is 0, so/);
+        assert.deepStrictEqual(check(policy, [leaf({ earlyRenewalHours: { unknown: true } }), leaf({ validityPeriodHours: "unknown" })]), []);
+    });
+    it("rejects settings of the wrong type or below 1", () => {
+        for (const settings of [{ maxLeafValidityDays: 1.5 }, { maxLeafValidityDays: 0 }, { maxCaValidityDays: "3650" }, { maxCaValidityDays: 0 }, { requireEarlyRenewal: "yes" }]) {
+            assert.throws(() => validatePolicyConfig({ "certificate-validity": settings }), /certificate-validity/, JSON.stringify(settings));
+        }
+        assert.doesNotThrow(() => validatePolicyConfig({ "certificate-validity": { maxLeafValidityDays: 1, maxCaValidityDays: 1, requireEarlyRenewal: false } }));
     });
 });

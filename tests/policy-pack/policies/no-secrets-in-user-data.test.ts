@@ -51,4 +51,32 @@ describe("no-secrets-in-user-data", () => {
         assert.match(findings[0].message, /^lt-arm: user data contains a literal value for MYSQL_PASSWORD/);
         assert.deepStrictEqual(check(policy, stack(fetching)), []);
     });
+    it("says where the secret is and how to move it: user data, bundle object, spot fleet specification", () => {
+        const [ud] = check(policy, [withRuncmd("mysql --password=hunter2 -e 'select 1'")]);
+        assert.strictEqual(
+            ud.message,
+            "app: user data contains a literal value for password; user data is readable through the EC2 API and IMDS. " +
+                "Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it on the server with the instance role " +
+                "(the webstack program's applier, /usr/local/sbin/webstack-apply, does this); remove it from `userData`.",
+        );
+        const leaky = `#cloud-config\nwrite_files:\n  - path: /etc/x\n    content: |\n      DB_PASSWORD=hunter2\n`;
+        const [bundle] = check(policy, [resource("aws:s3/bucketObjectv2:BucketObjectv2", "app-config", { bucket: "b", key: "servers/app.yaml", content: leaky })]);
+        assert.match(bundle.message, /^app-config: configuration bundle contains a literal value for DB_PASSWORD; the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions\. Store the value/);
+        assert.match(bundle.message, /remove it from `content`\.$/);
+        const fleet = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
+            iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
+            targetCapacity: 1,
+            launchSpecifications: [{ ami: "ami-0123456789abcdef0", instanceType: "t3.small" }, { ami: "ami-0123456789abcdef0", instanceType: "t3.small", userData: leaky }],
+        });
+        const [spec] = check(policy, [fleet]);
+        assert.strictEqual(
+            spec.message,
+            "fleet: launchSpecifications[1].userData contains a literal value for DB_PASSWORD; user data is readable through the EC2 API and IMDS. " +
+                "Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it at boot with the instance role; remove it from `userData`.",
+        );
+    });
+    it("reads user data only on servers and bundles only on S3 objects", () => {
+        const leaky = "#!/bin/bash\nexport DB_PASSWORD=hunter2\n";
+        assert.deepStrictEqual(check(policy, [resource("aws:ssm/parameter:Parameter", "p", { userData: leaky, content: leaky, value: "x" })]), []);
+    });
 });

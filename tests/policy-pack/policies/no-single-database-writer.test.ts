@@ -38,4 +38,32 @@ describe("no-single-database-writer", () => {
         assert.deepStrictEqual(check(policy, [byId, member("i0"), member("i1")]), []);
         assert.deepStrictEqual(check(policy, [resource("aws:rds/cluster:Cluster", "unknown", {})]), []);
     });
+    it("names the replicas in the writer's finding, one or several", () => {
+        const [one] = check(policy, [app("app-0", "primary"), app("app-1", "replica")]);
+        assert.strictEqual(
+            one.message,
+            'app-0: the only writable MySQL/MariaDB server in the stack (no read_only in /etc/mysql/**/*.cnf); app-1 is a read-only replica and cannot take writes. ' +
+                'If it fails, writes stop. For the webstack program set webstack:database.placement to "rds", or run a replicated writer set (group replication / Galera) on at least two servers.',
+        );
+        const [two] = check(policy, [app("app-0", "primary"), app("app-1", "replica"), app("app-2", "replica"), app("web")]);
+        assert.match(two.message, /\(no read_only in \/etc\/mysql\/\*\*\/\*\.cnf\); app-1, app-2 are read-only replicas and cannot take writes\. If it fails/);
+        const [alone] = check(policy, [app("app-0", "primary"), app("web")]);
+        assert.match(alone.message, /\*\.cnf\)\. If it fails, writes stop\./);
+    });
+    it("says whether multiAz is unset or false on an RDS instance", () => {
+        const [single, absent] = check(policy, [rdsInstance("single", { multiAz: false }), rdsInstance("absent", { multiAz: undefined })]);
+        assert.strictEqual(single.message, 'single: RDS instance is a single writer without a standby (multiAz is false). For the webstack program set webstack:database.placement to "rds" (the program enables Multi-AZ); for other stacks set `multiAz: true` on the aws.rds.Instance.');
+        assert.match(absent.message, /^absent: .*\(multiAz is not set\)\./);
+    });
+    it("leaves Multi-AZ DB clusters and serverless v1 alone; counts only the cluster's own instances", () => {
+        const cluster = (name: string, inputs: Record<string, any>) => resource("aws:rds/cluster:Cluster", name, { clusterIdentifier: name, engine: "mysql", ...inputs });
+        assert.deepStrictEqual(check(policy, [cluster("multi-az", { dbClusterInstanceClass: "db.r6gd.large" }), cluster("serverless", { engineMode: "serverless" })]), []);
+        const member = (n: string, of: string) => resource("aws:rds/clusterInstance:ClusterInstance", n, { clusterIdentifier: of, instanceClass: "db.r6g.large" });
+        const findings = check(policy, [cluster("a", { engineMode: "provisioned" }), member("a-0", "a"), member("b-0", "b"), member("b-1", "b")]);
+        assert.deepStrictEqual(findings.map(f => f.resource), ["a"]);
+        assert.strictEqual(
+            findings[0].message,
+            'a: RDS cluster has 1 cluster instance(s), so there is no standby to fail over to. For the webstack program set webstack:database.placement to "rds"; for other stacks add a second aws.rds.ClusterInstance with `clusterIdentifier` set to this cluster.',
+        );
+    });
 });
