@@ -40,6 +40,51 @@ function checkHaproxy(r: PolicyResource, resources: PolicyResource[], report: (m
     );
 }
 
+/** Non-loopback ports an nginx config listens on without TLS (`listen 80;`, `listen 0.0.0.0:80 default_server;`). */
+export function nginxPlaintextPorts(config: string): number[] {
+    const ports: number[] = [];
+    for (const match of config.matchAll(/^\s*listen\s+([^;]+);/gm)) {
+        const [address, ...options] = match[1].trim().split(/\s+/);
+        if (options.includes("ssl") || options.includes("quic") || /^(127\.|\[::1\]|localhost|unix:)/.test(address)) continue;
+        const port = Number(/(?:^|:)(\d+)$/.exec(address)?.[1]);
+        if (Number.isInteger(port)) ports.push(port);
+    }
+    return ports;
+}
+
+/**
+ * A backend HAProxy dials over verified TLS that still serves plaintext on another port: the
+ * encrypted hop can be bypassed from inside the network. (webstack leaves one while a hop
+ * migration is in its dial-new stage.)
+ */
+function checkLeftoverPlaintext(resources: PolicyResource[], report: (m: string, urn?: string) => void): void {
+    const verifiedBackends = new Set<string>();
+    for (const r of resources.filter((x) => isServerType(x.type))) {
+        const ud = readServerFiles(r, resources);
+        const cfgText = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
+        if (!cfgText) continue;
+        for (const s of serverTlsSettings(parseHaproxyConfig(cfgText))) {
+            if (s.ssl && s.verify === "required") verifiedBackends.add(s.address.replace(/:\d+$/, ""));
+        }
+    }
+    if (verifiedBackends.size === 0) return;
+    for (const r of resources.filter((x) => isServerType(x.type))) {
+        const ip = str(r.props.privateIp);
+        const ud = ip && verifiedBackends.has(ip) ? readServerFiles(r, resources) : undefined;
+        if (!ud) continue;
+        for (const file of ud.files.filter((f) => f.path.startsWith("/etc/nginx/"))) {
+            const ports = nginxPlaintextPorts(file.content);
+            if (ports.length === 0) continue;
+            report(
+                `${r.name}: HAProxy reaches this backend (${ip}) over verified TLS, yet nginx (${file.path}) still serves plaintext on port ${ports.join(", ")}, ` +
+                    `so the hop can be bypassed inside the network. For the webstack program remove webstack:backendHopMigration once every server has applied ` +
+                    `the dial-new stage; otherwise drop the plaintext \`listen\` from ${file.path}.`,
+                r.urn,
+            );
+        }
+    }
+}
+
 /** Target group ARNs a listener forwards to (simple forward and weighted forward blocks). */
 function forwardedArns(listener: PolicyResource): string[] {
     const arns: string[] = [];
@@ -124,5 +169,6 @@ export const noPlaintextBackendTraffic: StackValidationPolicy = {
                 checkListener(r, targetGroups, reportViolation);
             }
         }
+        checkLeftoverPlaintext(args.resources, reportViolation);
     },
 };

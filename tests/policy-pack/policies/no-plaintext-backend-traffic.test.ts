@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { noPlaintextBackendTraffic as policy } from "../../../policy-pack/policies/no-plaintext-backend-traffic";
+import { nginxPlaintextPorts, noPlaintextBackendTraffic as policy } from "../../../policy-pack/policies/no-plaintext-backend-traffic";
+import { parseOverride } from "../../../config/overrides";
+import { planStack } from "../../../plan/planStack";
 import { check, cloudConfig, editFile, haproxyCfg, instance, renderUserData, resource, userDataFor } from "../fixtures";
 
 const lbWith = (cfg: string) => instance("lb", renderUserData(editFile(cloudConfig({ haproxy: "tls" }), "/etc/haproxy/haproxy.cfg", () => cfg)));
@@ -67,6 +69,36 @@ describe("no-plaintext-backend-traffic", () => {
             const rs = [listener("a", { protocol: "HTTPS", defaultActions: forwardTo("arn:unknown") }), listener("b", { protocol: "HTTP" }),
                 listener("c", {}), resource("aws:lb/targetGroup:TargetGroup", "tg", {}, { arn: "arn:tg/tg" }), listener("d", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") })];
             assert.deepStrictEqual(check(policy, rs), []);
+        });
+    });
+    describe("a backend HAProxy verifies that still serves plaintext", () => {
+        const verifiedLb = lbWith(haproxyCfg("tls").replace(/server (app-(\d+)) \S+:(\d+)/g, (_m, name, i, port) => `server ${name} 10.0.1.${10 + Number(i)}:${port}`));
+        const appServing = (listens: string) =>
+            instance("app-0", renderUserData({ packages: ["nginx"], write_files: [{ path: "/etc/nginx/sites-available/site.conf", content: `server {\n    ${listens}\n}\n`, permissions: "0644" }], runcmd: [] }), { privateIp: "10.0.1.10" });
+
+        it("flags nginx listening on plaintext beside TLS on a server HAProxy reaches over verified TLS, naming the fix", () => {
+            const findings = check(policy, [verifiedLb, appServing("listen 80;\n    listen 443 ssl;")]);
+            assert.strictEqual(findings.length, 1);
+            assert.strictEqual(findings[0].resource, "app-0");
+            assert.match(findings[0].message, /still serves plaintext on port 80/);
+            assert.match(findings[0].message, /remove webstack:backendHopMigration/);
+        });
+        it("passes the correct twin: TLS only, or plaintext on loopback (stub_status)", () => {
+            assert.deepStrictEqual(check(policy, [verifiedLb, appServing("listen 443 ssl;\n    listen 127.0.0.1:8081;")]), []);
+        });
+        it("reads nginx listen directives as nginx does", () => {
+            assert.deepStrictEqual(nginxPlaintextPorts("listen 80;\nlisten 0.0.0.0:8080 default_server;\nlisten [::]:81;\nlisten 443 ssl http2;\nlisten 127.0.0.1:8081;\nlisten [::1]:82;\nlisten unix:/run/x.sock;"), [80, 8080, 81]);
+        });
+        it("on the program: dev's switch to tls is flagged in its dial-new stage only, and never once it is done", async function () {
+            this.timeout(120000);
+            const leftovers = async (migration?: string) => {
+                const overrides = ["webstack:backendHop=tls", ...(migration ? [`webstack:backendHopMigration=${migration}`] : [])].map(parseOverride);
+                const { findings } = (await planStack("dev", { configOverrides: overrides })).document;
+                return findings.filter((f) => f.policy === "no-plaintext-backend-traffic" && /still serves plaintext/.test(f.message)).map((f) => f.resource).sort();
+            };
+            assert.deepStrictEqual(await leftovers("serve-both"), [], "HAProxy still dials plaintext: the hop finding covers it");
+            assert.deepStrictEqual(await leftovers("dial-new"), ["webstack-app-0", "webstack-app-1"]);
+            assert.deepStrictEqual(await leftovers(), []);
         });
     });
 });
