@@ -80,6 +80,9 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
     const lines: string[] = [];
     let ok = true;
     for (const root of Object.values(stack.roots)) {
+        await systemctl(root, ["is-system-running", "--wait"], 120000);
+        const units = enabledUnits(stack.files[root.server.key]);
+        const respawned = await restartSpawnFailures(root, units);
         const state = (await systemctl(root, ["is-system-running", "--wait"], 120000)).stdout.trim();
         const listed = (await systemctl(root, ["list-units", "--failed", "--no-legend", "--plain"])).stdout.trim();
         const rdsOnly = failedOnlyForRds(stack, root);
@@ -87,7 +90,6 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
             .split("\n")
             .filter((line) => line && !(rdsOnly && UNITS_FAILED_BY_THE_RDS_STEP.includes(line.split(/\s+/)[0])))
             .join("\n");
-        const units = enabledUnits(stack.files[root.server.key]);
         const active = (await systemctl(root, ["is-active", ...units])).stdout.trim().split("\n");
         const inactive = units.map((unit, i) => ({ unit, state: active[i] ?? "?" })).filter((u) => u.state !== "active").map((u) => `${u.unit}=${u.state}`);
         // systemd says "degraded" for exactly the units let through above.
@@ -98,10 +100,31 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
             `${root.server.key} ${state}: ${units.length} enabled unit${units.length === 1 ? "" : "s"} active` +
                 (inactive.length ? `, NOT ACTIVE ${inactive.join(" ")}` : ` (${units.join(", ")})`) +
                 (failedUnits.length ? `, FAILED ${(await Promise.all(failedUnits.map((unit) => unitFailure(root, unit)))).join(" ")}` : "") +
+                (respawned.length ? `, ${respawned.join("; ")}` : "") +
                 (rdsOnly && listed !== failed ? ` (${UNITS_FAILED_BY_THE_RDS_STEP.join(", ")} failed with the RDS app-user step: RDS is not booted here, NOT VERIFIED)` : ""),
         );
     }
     return verdict("boot.units", ok, lines.join("; "));
+}
+
+/**
+ * Under CI load an early-boot systemd unit none of our files touches has failed before it ran
+ * (systemd-tmpfiles-setup-dev.service: "Failed to spawn executor: No such file or directory",
+ * result 'resources'; ifupdown's units failed likewise before their journals were kept). Such a
+ * unit (never one the program enables) is started once more and the incident is reported; if it
+ * fails again it stays failed and boot.units fails.
+ */
+async function restartSpawnFailures(root: ServerRoot, programUnits: string[]): Promise<string[]> {
+    const listed = (await systemctl(root, ["list-units", "--failed", "--no-legend", "--plain"])).stdout.trim();
+    const notes: string[] = [];
+    for (const unit of listed.split("\n").filter(Boolean).map((line) => line.split(/\s+/)[0])) {
+        if (programUnits.includes(unit)) continue;
+        const journal = await run(inServer(root, ["journalctl", "--boot", "--unit", unit, "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
+        if (!/Failed to spawn (executor|'start' task)/.test(journal.stdout) || !/Failed with result 'resources'/.test(journal.stdout)) continue;
+        const restarted = await systemctl(root, ["restart", unit], 60000);
+        notes.push(`${unit} could not be spawned at boot (journal: Failed to spawn executor, result 'resources'; not a unit of ours) and ${restarted.code === 0 ? "started when asked again" : `FAILED again: ${restarted.stderr.trim().slice(0, 160)}`}`);
+    }
+    return notes;
 }
 
 /** A failed unit with the last lines of its journal, so a failure met once in CI explains itself. */
