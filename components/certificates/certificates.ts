@@ -31,7 +31,8 @@ export class Certificates extends pulumi.ComponentResource {
     readonly serverPrivateKeyPems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:tls:Certificates", name, {}, opts);
+        // webstack:<folder>:<class>; registered as webstack:tls:Certificates until this version, which the alias keeps answering.
+        super("webstack:certificates:Certificates", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "webstack:tls:Certificates" }] }));
         const parent = { parent: this };
         const specs = certificateSpecs(args.config, args.domain, args.servers, args.organization);
         const specOf = (id: string) => specs.find((s) => s.id === id)!;

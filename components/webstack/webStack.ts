@@ -50,7 +50,10 @@ export class WebStack extends pulumi.ComponentResource {
     readonly serverPrivateIps: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: WebStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:WebStack", name, {}, opts);
+        // Type tokens are webstack:<folder under components/>:<class>. Until this version WebStack
+        // registered as webstack:index:WebStack: the alias keeps that URN, and through it every
+        // descendant's (children inherit their parent's aliases), so a running stack is not replaced.
+        super("webstack:webstack:WebStack", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "webstack:index:WebStack" }] }));
         const parent = { parent: this };
         const { config, stack } = args;
         const placement = config.database.placement;

@@ -15,6 +15,21 @@ function componentFiles(dir: string): string[] {
     });
 }
 
+// Type tokens are webstack:<folder under components/>:<class>, so a token in a URN, a plan or
+// `pulumi stack` output names where its code lives. A token is part of every child's URN:
+// changing one needs an alias to the old token (see WebStack, Certificates).
+describe("ComponentResources' type tokens are webstack:<folder>:<class>", () => {
+    for (const file of componentFiles(COMPONENTS_DIR)) {
+        it(path.relative(COMPONENTS_DIR, file), () => {
+            const source = fs.readFileSync(file, "utf8");
+            const folder = path.basename(path.dirname(file));
+            const classes = [...source.matchAll(/export class (\w+) extends pulumi\.ComponentResource/g)].map((m) => m[1]);
+            const tokens = [...source.matchAll(/super\("([^"]+)"/g)].map((m) => m[1]);
+            assert.deepEqual(tokens, classes.map((name) => `webstack:${folder}:${name}`));
+        });
+    }
+});
+
 describe("ComponentResources register every public output", () => {
     const files = componentFiles(COMPONENTS_DIR);
     it("finds the components", () => {
