@@ -1,6 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { runProgram } from "../../plan/runProgram";
+import { loadStackConfig } from "../../plan/stackConfig";
 
 // The pulumi-eks/awsx contract: every public output of a ComponentResource is registered with
 // registerOutputs, so the engine records it in the component's state and `pulumi stack
@@ -44,6 +47,51 @@ describe("ComponentResources register every public output", () => {
             assert.ok(call, "calls registerOutputs at the end of the constructor");
             const registered = [...call[1].matchAll(/(\w+):/g)].map((m) => m[1]).sort();
             assert.deepEqual(registered, fields);
+        });
+    }
+});
+
+// The same contract checked on the objects themselves: every component the program constructs
+// for dev and prod, whatever its class, registers exactly its public output properties (its own
+// properties but Pulumi's: urn and the SDK's __-prefixed internals), optional ones included.
+describe("ComponentResources register every public output, as constructed by the program", function () {
+    this.timeout(120000);
+    const registered = new Map<pulumi.ComponentResource, Record<string, unknown> | undefined>();
+    const original = pulumi.ComponentResource.prototype.registerOutputs;
+    before(() => {
+        // The SDK keeps the first call and ignores later ones (it calls registerOutputs() itself, with nothing, after the constructor).
+        pulumi.ComponentResource.prototype.registerOutputs = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>) {
+            if (!registered.has(this)) {
+                registered.set(this, outputs as Record<string, unknown> | undefined);
+            }
+            return original.call(this, outputs);
+        };
+    });
+    after(() => {
+        pulumi.ComponentResource.prototype.registerOutputs = original;
+    });
+
+    for (const stack of ["dev", "prod"]) {
+        it(stack, async () => {
+            registered.clear();
+            const raw = loadStackConfig(stack);
+            await runProgram(stack, raw.config, raw.secretKeys);
+            const components = [...registered.keys()].filter((c) => !(c instanceof pulumi.runtime.Stack));
+            const classes = new Set(components.map((c) => c.constructor.name));
+            for (const name of ["WebStack", "Network", "Certificates", "StackSecrets", "Firewalls", "ConfigBucket", "Server", "Monitoring"]) {
+                assert.ok(classes.has(name), `${stack} constructs a ${name}`);
+            }
+            for (const component of components) {
+                const publicOutputs = Object.keys(component)
+                    .filter((key) => key !== "urn" && !key.startsWith("__"))
+                    .sort();
+                const outputs = registered.get(component);
+                assert.ok(outputs && typeof outputs === "object" && !pulumi.Output.isInstance(outputs), `${component.constructor.name} registers its outputs as an object`);
+                assert.deepEqual(Object.keys(outputs).sort(), publicOutputs, `${component.constructor.name}: registered outputs = public output properties`);
+                for (const key of publicOutputs) {
+                    assert.equal(outputs[key], (component as unknown as Record<string, unknown>)[key], `${component.constructor.name}.${key} is registered as itself`);
+                }
+            }
         });
     }
 });
