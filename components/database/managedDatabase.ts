@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DatabaseConfig } from "../../config/schema";
 
 /** RDS for MySQL 8.4 (8.0 left standard support on 2026-07-31 and bills extended support). */
 export const RDS_ENGINE_VERSION = "8.4";
@@ -14,12 +13,30 @@ export const RDS_PARAMETER_FAMILY = "mysql8.4";
  */
 export const RDS_MASTER_USERNAME = "webapp";
 
+/** The RDS instances' settings (the stack config's `database` section carries them, see config/webStackArgs.ts). */
+export interface ManagedDatabaseSettings {
+    /** RDS instance class of the writer and the replica (db.t4g.small). */
+    readonly rdsInstanceClass: pulumi.Input<string>;
+    /** Storage of the writer in GiB. */
+    readonly rdsAllocatedStorageGb: pulumi.Input<number>;
+    /** Days of automated backups. */
+    readonly backupRetentionDays: pulumi.Input<number>;
+    /** Protect both instances from deletion. */
+    readonly deletionProtection: pulumi.Input<boolean>;
+    /** Name of the application's database, created with the writer. */
+    readonly name: pulumi.Input<string>;
+}
+
 export interface ManagedDatabaseArgs {
-    readonly config: DatabaseConfig;
+    readonly config: ManagedDatabaseSettings;
     /** Stack name: part of the final snapshot's name, so stacks and repeated destroys never collide. */
     readonly stack: string;
-    readonly subnetIds: pulumi.Input<string>[];
+    /** Database subnets, in two zones at least (Multi-AZ). */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The group that lets the app servers reach MySQL. */
     readonly securityGroupId: pulumi.Input<string>;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags). */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**

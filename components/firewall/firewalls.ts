@@ -1,8 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { backendPort, BackendHops, PORTS } from "../servers/serverFiles";
+import { DatabasePlacement } from "../servers/topology";
 
+// clientCidrs, adminCidrs, backendHops and databasePlacement are plain values: each CIDR,
+// hop and placement decides which rules exist.
 export interface FirewallsArgs {
+    /** The VPC the groups belong to. */
     readonly vpcId: pulumi.Input<string>;
     /** CIDRs allowed to reach the load balancer on 80 and 443. */
     readonly clientCidrs: string[];
@@ -11,7 +15,9 @@ export interface FirewallsArgs {
     /** The hops the app servers serve (each opens its nginx port to the load balancer: 80 plaintext, 443 re-encrypted). */
     readonly backendHops: BackendHops;
     /** colocated: MySQL runs on the app servers; dedicated/rds: in the database group. */
-    readonly databasePlacement: "colocated" | "dedicated" | "rds";
+    readonly databasePlacement: DatabasePlacement;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags); Name stays per resource. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 type Peer = { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> };

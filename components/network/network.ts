@@ -1,13 +1,38 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { NetworkConfig } from "../../config/schema";
 import { planSubnetCidrs, subnetCidrsFromConfig, Tier, TierSubnetCidrs, TIERS } from "./subnetPlan";
 
+/** A subnet the stack does not create: its id, and its CIDR, which server addresses are derived from before anything exists. */
+export interface ExistingSubnet {
+    readonly id: string;
+    readonly cidr: string;
+}
+
+/**
+ * The network's shape. Plain values: the subnets and server addresses are planned from them
+ * before anything is created.
+ */
+export interface NetworkSettings {
+    /** CIDR of the VPC the component creates (/16 to /22; split in 16 equal subnets). Ignored with existingVpc. */
+    readonly vpcCidr: string;
+    /** How many availability zones the subnets span (2 or 3). */
+    readonly availabilityZones: number;
+    /** Use this VPC and its subnets (one per zone, at least two per tier) instead of creating a network. */
+    readonly existingVpc?: {
+        readonly vpcId: string;
+        readonly publicSubnets: ExistingSubnet[];
+        readonly appSubnets: ExistingSubnet[];
+        readonly databaseSubnets: ExistingSubnet[];
+    };
+}
+
 export interface NetworkArgs {
-    /** The network section of the stack config. */
-    readonly config: NetworkConfig;
+    /** The VPC to create, or the existing one to use. */
+    readonly config: NetworkSettings;
     /** Name of the private DNS zone for server names (webstack.internal). */
-    readonly internalDomain: string;
+    readonly internalDomain: pulumi.Input<string>;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags); Name stays per resource. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**

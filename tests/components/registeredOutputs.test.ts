@@ -57,10 +57,13 @@ describe("ComponentResources register every public output", () => {
 describe("ComponentResources register every public output, as constructed by the program", function () {
     this.timeout(120000);
     const registered = new Map<pulumi.ComponentResource, Record<string, unknown> | undefined>();
-    const original = pulumi.ComponentResource.prototype.registerOutputs;
+    // registerOutputs is protected: reach it on the prototype through a plain type.
+    type RegisterOutputs = (this: pulumi.ComponentResource, outputs?: unknown) => void;
+    const prototype = pulumi.ComponentResource.prototype as unknown as { registerOutputs: RegisterOutputs };
+    const original = prototype.registerOutputs;
     before(() => {
         // The SDK keeps the first call and ignores later ones (it calls registerOutputs() itself, with nothing, after the constructor).
-        pulumi.ComponentResource.prototype.registerOutputs = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs | Promise<pulumi.Inputs> | pulumi.Output<pulumi.Inputs>) {
+        prototype.registerOutputs = function (outputs?: unknown) {
             if (!registered.has(this)) {
                 registered.set(this, outputs as Record<string, unknown> | undefined);
             }
@@ -68,7 +71,7 @@ describe("ComponentResources register every public output, as constructed by the
         };
     });
     after(() => {
-        pulumi.ComponentResource.prototype.registerOutputs = original;
+        prototype.registerOutputs = original;
     });
 
     for (const stack of ["dev", "prod"]) {
