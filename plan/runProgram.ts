@@ -16,6 +16,9 @@ export const PROGRAM_FILES: Record<ProgramEntry, string> = {
     sources: path.join(PROJECT_DIR, "index.ts"),
 };
 
+/** A program given as a function (tests that construct components with their own args); it returns the stack outputs. */
+export type ProgramFunction = () => Record<string, unknown>;
+
 /** One registered resource as the policy engine would see it at preview. */
 export interface RecordedResource {
     type: string;
@@ -124,7 +127,7 @@ export function unwrapSecrets(value: unknown): unknown {
  * resource it registers, with its parent and resolved inputs, and the stack outputs.
  * Config errors surface as the program's own exception (a ConfigError).
  */
-export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry = "sources"): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry | ProgramFunction = "sources"): Promise<ProgramRun> {
     const region = config["aws:region"] ?? "us-east-1";
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
@@ -159,7 +162,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        program = require(PROGRAM_FILES[entry]) as Record<string, unknown>;
+        program = typeof entry === "function" ? entry() : (require(PROGRAM_FILES[entry]) as Record<string, unknown>);
         return program;
     });
 

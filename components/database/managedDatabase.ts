@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { withTags } from "../tags";
 
 /** RDS for MySQL 8.4 (8.0 left standard support on 2026-07-31 and bills extended support). */
 export const RDS_ENGINE_VERSION = "8.4";
@@ -58,10 +59,10 @@ export class ManagedDatabase extends pulumi.ComponentResource {
         const parent = { parent: this };
         const config = args.config;
 
-        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: "webstack database subnets" }, parent);
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: "webstack database subnets", tags: withTags(args.tags) }, parent);
         const parameters = new aws.rds.ParameterGroup(
             `${name}-params`,
-            { family: RDS_PARAMETER_FAMILY, description: "webstack: TLS required", parameters: [{ name: "require_secure_transport", value: "1" }] },
+            { family: RDS_PARAMETER_FAMILY, description: "webstack: TLS required", parameters: [{ name: "require_secure_transport", value: "1" }], tags: withTags(args.tags) },
             parent,
         );
         // Created once per stack and kept in state: a second stack, or the same stack after a
@@ -76,6 +77,7 @@ export class ManagedDatabase extends pulumi.ComponentResource {
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
             deletionProtection: config.deletionProtection,
+            tags: withTags(args.tags),
         };
         const writer = new aws.rds.Instance(
             `${name}-writer`,

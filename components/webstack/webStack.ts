@@ -17,6 +17,7 @@ import { DEBIAN_AMI, Server } from "../servers/server";
 import { BackendHopMigration, backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
 import { certifiedServers, DatabasePlacement, planTopology, ServerPlan } from "../servers/topology";
+import { withTags } from "../tags";
 
 /**
  * Everything WebStack needs, independent of how it was obtained: the program maps its validated
@@ -116,7 +117,7 @@ export class WebStack extends pulumi.ComponentResource {
         const { stack } = args;
         const placement = config.database.placement;
 
-        const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain }, parent);
+        const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain, tags: args.tags }, parent);
         const topology = planTopology(config, network.subnetCidrs);
 
         const certificates = new Certificates(
@@ -132,12 +133,13 @@ export class WebStack extends pulumi.ComponentResource {
                 tlsPrivateKeys: { [topology.loadBalancer.key]: certificates.frontendPrivateKeyPem, ...certificates.serverPrivateKeyPems },
                 datadogApiKey: args.datadogApiKey,
                 selfManagedDatabase: placement !== "rds",
+                tags: args.tags,
             },
             parent,
         );
         const firewalls = new Firewalls(
             `${name}-fw`,
-            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement },
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement, tags: args.tags },
             parent,
         );
 
@@ -145,7 +147,7 @@ export class WebStack extends pulumi.ComponentResource {
             placement === "rds"
                 ? new ManagedDatabase(
                       `${name}-db`,
-                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId! },
+                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, tags: args.tags },
                       parent,
                   )
                 : undefined;
@@ -176,7 +178,7 @@ export class WebStack extends pulumi.ComponentResource {
                     size: config.database.dataVolumeGb,
                     type: "gp3",
                     encrypted: true,
-                    tags: { Name: `${name}-${plan.key}-data` },
+                    tags: withTags(args.tags, { Name: `${name}-${plan.key}-data` }),
                 },
                 { ...parent, retainOnDelete: true },
             );
@@ -209,7 +211,7 @@ export class WebStack extends pulumi.ComponentResource {
         const instanceTypeFor = (server: ServerPlan) =>
             server.role === "load-balancer" ? config.loadBalancerInstanceType : server.role === "app" ? config.appInstanceType : config.database.instanceType;
 
-        const configBucket = new ConfigBucket(`${name}-config`, {}, parent);
+        const configBucket = new ConfigBucket(`${name}-config`, { tags: args.tags }, parent);
         const servers: Record<string, Server> = {};
         for (const plan of topology.servers) {
             const files = facts.apply((f) => buildServerFiles(plan, f));
@@ -235,6 +237,7 @@ export class WebStack extends pulumi.ComponentResource {
                     publicAddress: plan.role === "load-balancer",
                     dataVolumeId: dataVolumes[plan.key]?.id,
                     followLatestImage: config.refreshImage.includes(plan.key),
+                    tags: args.tags,
                 },
                 parent,
             );
