@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config/readStackConfig";
+import { webStackArgs } from "./config/webStackArgs";
 import { WebStack } from "./components/webstack/webStack";
 import { secretParameterNames } from "./components/secrets/parameterNames";
 import { stackOutputs } from "./outputs/stackOutputs";
@@ -8,7 +9,7 @@ import { stackOutputs } from "./outputs/stackOutputs";
 const { config, providedCertificate, datadogApiKey } = readStackConfig();
 const stack = pulumi.getStack();
 
-const web = new WebStack("webstack", { config, stack, datadogApiKey, providedCertificate });
+const web = new WebStack("webstack", webStackArgs(config, stack, { datadogApiKey, providedCertificate }));
 
 export const {
     url,

@@ -187,8 +187,14 @@ export function comparePlans(previous: PlanDocument, current: PlanDocument): Pla
     const changes = new Map<string, ResourceChange>();
     const stateful = (type: string) => STATEFUL_TYPES.includes(type);
 
+    // An old identity the current plan answers through an alias (a renamed resource, a retyped parent) is the same resource.
+    const matchedOld = new Map<string, string>();
     for (const [identity, resource] of after) {
-        const old = before.get(identity);
+        const oldIdentity = before.has(identity) ? identity : (resource.aliases ?? []).find((alias) => before.has(alias) && !after.has(alias));
+        if (oldIdentity) {
+            matchedOld.set(oldIdentity, identity);
+        }
+        const old = oldIdentity ? before.get(oldIdentity) : undefined;
         if (!old) {
             changes.set(identity, { identity, type: resource.type, name: resource.name, action: "create", changed: [], replacedBecause: [], stateful: stateful(resource.type), why: "new" });
             continue;
@@ -197,7 +203,7 @@ export function comparePlans(previous: PlanDocument, current: PlanDocument): Pla
         changes.set(identity, { identity, type: resource.type, name: resource.name, changed, stateful: stateful(resource.type), ...judge(resource, changed) });
     }
     for (const [identity, resource] of before) {
-        if (!after.has(identity)) {
+        if (!matchedOld.has(identity)) {
             changes.set(identity, { identity, type: resource.type, name: resource.name, action: "delete", changed: [], replacedBecause: [], stateful: stateful(resource.type), why: "no longer in the program" });
         }
     }

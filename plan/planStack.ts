@@ -11,8 +11,12 @@ import { loadStackConfig } from "./stackConfig";
 /** The plan document `--json` prints; docs/plan.md documents its shape. */
 export interface PlanDocument {
     stack: string;
-    /** options appears only on resources where the program sets a lifecycle option. */
-    resources: { type: string; name: string; parent: string | null; custom: boolean; inputs: unknown; options?: LifecycleOptions }[];
+    /**
+     * options appears only on resources where the program sets a lifecycle option; aliases only on
+     * resources that answer to earlier identities (their alias URNs without the stack and project,
+     * as comparePlans identifies resources), so a compare with an older plan matches them.
+     */
+    resources: { type: string; name: string; parent: string | null; custom: boolean; inputs: unknown; options?: LifecycleOptions; aliases?: string[] }[];
     outputs: Record<string, unknown>;
     findings: Finding[];
     summary: { resources: number; advisory: number; mandatory: number };
@@ -38,6 +42,11 @@ function stackResources(run: ProgramRun): RecordedResource[] {
     return run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
 }
 
+/** A URN within its stack: "<qualified type>::<name>", without urn:pulumi:<stack>::<project>::. */
+export function urnIdentity(urn: string): string {
+    return urn.split("::").slice(2).join("::");
+}
+
 /** The resources as the policy engine sees them: secrets unwrapped to their values. */
 export function plannedResources(run: ProgramRun): PlannedResource[] {
     return stackResources(run).map((r) => ({ type: r.type, name: r.name, urn: r.urn, parent: r.parent, custom: r.custom, inputs: unwrapSecrets(r.inputs) as Record<string, unknown> }));
@@ -59,7 +68,7 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 
     const document: PlanDocument = {
         stack,
-        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs), ...(r.options ? { options: r.options } : {}) })),
+        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs), ...(r.options ? { options: r.options } : {}), ...(r.aliasUrns ? { aliases: r.aliasUrns.map(urnIdentity) } : {}) })),
         outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, o]) => [name, o.secret ? "[secret]" : redactSecrets(o.value)])),
         findings,
         summary: {

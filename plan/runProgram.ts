@@ -16,6 +16,9 @@ export const PROGRAM_FILES: Record<ProgramEntry, string> = {
     sources: path.join(PROJECT_DIR, "index.ts"),
 };
 
+/** A program given as a function (tests that construct components with their own args); it returns the stack outputs. */
+export type ProgramFunction = () => Record<string, unknown>;
+
 /** One registered resource as the policy engine would see it at preview. */
 export interface RecordedResource {
     type: string;
@@ -27,7 +30,10 @@ export interface RecordedResource {
     inputs: Record<string, unknown>;
     /** The lifecycle options the program sets on it, if any (the plan compare reads them). */
     options?: LifecycleOptions;
-    /** The URNs this resource answers to through its aliases: a state holding one of them is this resource. */
+    /**
+     * The URNs this resource answers to through its own aliases and those it inherits from its
+     * parents (see aliasUrnsOf): a state holding one of them is this resource.
+     */
     aliasUrns?: string[];
 }
 
@@ -38,8 +44,14 @@ export interface LifecycleOptions {
     deleteBeforeReplace?: boolean;
     protect?: boolean;
     retainOnDelete?: boolean;
-    /** Earlier names of the resource (aliases by name: same type and parent). */
-    aliasNames?: string[];
+    /** Earlier identities of the resource: a name, a type or both (the rest as today, under the same parent). */
+    aliases?: AliasSpec[];
+}
+
+/** An alias as the program gives it: what differs from the resource's identity today. */
+export interface AliasSpec {
+    name?: string;
+    type?: string;
 }
 
 function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions | undefined {
@@ -49,9 +61,24 @@ function lifecycleOptions(opts: pulumi.CustomResourceOptions): LifecycleOptions 
     if (opts.deleteBeforeReplace) picked.deleteBeforeReplace = true;
     if (opts.protect) picked.protect = true;
     if (opts.retainOnDelete) picked.retainOnDelete = true;
-    const aliasNames = (opts.aliases ?? []).map((a) => (typeof a === "object" && a !== null && "name" in a && typeof a.name === "string" ? a.name : undefined)).filter((n): n is string => n !== undefined);
-    if (aliasNames.length) picked.aliasNames = aliasNames;
+    const aliases = (opts.aliases ?? []).map(aliasSpec);
+    if (aliases.length) picked.aliases = aliases;
     return Object.keys(picked).length > 0 ? picked : undefined;
+}
+
+/**
+ * The name and type of an alias. Aliases that name another parent, stack or project, or a whole
+ * URN, are not used by this program and are refused, so no alias is silently left unrecorded.
+ */
+function aliasSpec(alias: unknown): AliasSpec {
+    if (typeof alias !== "object" || alias === null || pulumi.Output.isInstance(alias)) {
+        throw new Error(`runProgram: unsupported alias ${String(alias)}: give aliases as { name } or { type }`);
+    }
+    const { name, type, ...rest } = alias as Record<string, unknown>;
+    if (Object.keys(rest).length > 0 || (name !== undefined && typeof name !== "string") || (type !== undefined && typeof type !== "string")) {
+        throw new Error(`runProgram: unsupported alias ${JSON.stringify(alias)}: only plain { name, type } aliases are recorded`);
+    }
+    return { ...(name !== undefined ? { name } : {}), ...(type !== undefined ? { type } : {}) };
 }
 
 export interface ProgramRun {
@@ -100,7 +127,7 @@ export function unwrapSecrets(value: unknown): unknown {
  * resource it registers, with its parent and resolved inputs, and the stack outputs.
  * Config errors surface as the program's own exception (a ConfigError).
  */
-export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry = "sources"): Promise<ProgramRun> {
+export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry | ProgramFunction = "sources"): Promise<ProgramRun> {
     const region = config["aws:region"] ?? "us-east-1";
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
@@ -135,7 +162,7 @@ export async function runProgram(stack: string, config: Record<string, string>, 
             return undefined;
         });
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        program = require(PROGRAM_FILES[entry]) as Record<string, unknown>;
+        program = typeof entry === "function" ? entry() : (require(PROGRAM_FILES[entry]) as Record<string, unknown>);
         return program;
     });
 
@@ -149,23 +176,76 @@ export async function runProgram(stack: string, config: Record<string, string>, 
     // resources registered from callbacks may still be in flight.
     await new Promise((resolve) => setTimeout(resolve, 50));
 
-    const chain = (type: string, name: string): string => {
-        const parentName = parents.get(`${type}::${name}`) ?? null;
-        const parentRecord = parentName ? recorded.find((r) => r.name === parentName && !r.custom) : undefined;
-        return parentRecord ? `${chain(parentRecord.type, parentRecord.name)}$${type}` : type;
+    const parentOf = (resource: RecordedResource): RecordedResource | undefined => {
+        const parentName = parents.get(`${resource.type}::${resource.name}`) ?? null;
+        return parentName ? recorded.find((r) => r.name === parentName && !r.custom) : undefined;
     };
-    for (const resource of recorded) {
+    // Parents first, so a child's URN and aliases build on its parent's.
+    const settled = new Set<RecordedResource>();
+    const settle = (resource: RecordedResource): void => {
+        if (settled.has(resource)) return;
+        settled.add(resource);
+        const parent = parentOf(resource);
+        if (parent) settle(parent);
         resource.parent = parents.get(`${resource.type}::${resource.name}`) ?? null;
         const options = lifecycle.get(`${resource.type}::${resource.name}`);
         if (options) {
             resource.options = options;
         }
-        resource.urn = `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${resource.name}`;
-        if (options?.aliasNames) {
-            resource.aliasUrns = options.aliasNames.map((name) => `urn:pulumi:${stack}::${PROJECT_NAME}::${chain(resource.type, resource.name)}::${name}`);
+        resource.urn = urnOf(stack, parent?.urn, resource.type, resource.name);
+        const aliasUrns = aliasUrnsOf(stack, resource, options?.aliases ?? [], parent);
+        if (aliasUrns.length > 0) {
+            resource.aliasUrns = aliasUrns;
         }
+    };
+    for (const resource of recorded) {
+        settle(resource);
     }
     return { resources: recorded, outputs };
+}
+
+/** A resource's URN: its parent's qualified type, $, its own type, then its name (the stack's own resource has no parent). */
+function urnOf(stack: string, parentUrn: string | undefined, type: string, name: string): string {
+    const qualifiedType = parentUrn && !parentUrn.includes("::pulumi:pulumi:Stack::") ? `${qualifiedTypeOf(parentUrn)}$${type}` : type;
+    return `urn:pulumi:${stack}::${PROJECT_NAME}::${qualifiedType}::${name}`;
+}
+
+function qualifiedTypeOf(urn: string): string {
+    return urn.split("::")[2];
+}
+
+function nameOf(urn: string): string {
+    return urn.slice(urn.lastIndexOf("::") + 2);
+}
+
+function typeOf(urn: string): string {
+    const types = qualifiedTypeOf(urn).split("$");
+    return types[types.length - 1];
+}
+
+/**
+ * Every URN the engine matches a resource's old state against, as Pulumi computes them (the
+ * Node SDK's allAliases, the engine's alias specs): the resource's own aliases under its
+ * parent today, then for each of the parent's alias URNs the resource itself and each of its
+ * own aliases under that old parent. A child whose name starts with its parent's takes the
+ * parent alias's name as that prefix. So a component renamed or retyped with an alias keeps
+ * every descendant's old URN, with no alias on the descendants.
+ */
+export function aliasUrnsOf(
+    stack: string,
+    resource: Pick<RecordedResource, "type" | "name" | "urn">,
+    aliases: AliasSpec[],
+    parent: Pick<RecordedResource, "name" | "urn" | "aliasUrns"> | undefined,
+): string[] {
+    const own = aliases.map((alias) => urnOf(stack, parent?.urn, alias.type ?? resource.type, alias.name ?? resource.name));
+    const inherited = (parent?.aliasUrns ?? []).flatMap((parentAlias) =>
+        [resource.urn, ...own].map((urn) => {
+            const name = nameOf(urn);
+            const aliasName = parent && name.startsWith(parent.name) ? nameOf(parentAlias) + name.slice(parent.name.length) : name;
+            return `urn:pulumi:${stack}::${PROJECT_NAME}::${qualifiedTypeOf(parentAlias)}$${typeOf(urn)}::${aliasName}`;
+        }),
+    );
+    return [...new Set([...own, ...inherited])].filter((urn) => urn !== resource.urn);
 }
 
 async function resolveOutput(output: pulumi.Output<unknown>): Promise<{ value: unknown; secret: boolean }> {

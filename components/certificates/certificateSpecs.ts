@@ -1,4 +1,22 @@
-import { CertificateConfig } from "../../config/schema";
+/**
+ * How the stack's certificates are made (the stack config's `certificate` section maps onto it
+ * one to one; see config/webStackArgs.ts). Plain values: they decide which resources exist and
+ * are computed with before anything is created.
+ */
+export interface CertificateSettings {
+    /** generated: the internal CA signs the load balancer certificate; provided: a certificate and key are given (CertificatesArgs.provided). */
+    readonly source: "generated" | "provided";
+    /** Key algorithm of every generated key (ECDSA is P-256). */
+    readonly keyAlgorithm: "ECDSA" | "RSA";
+    /** RSA key size when keyAlgorithm is RSA. */
+    readonly rsaBits: number;
+    /** Validity of leaf certificates (load balancer and backends), in days. */
+    readonly validityDays: number;
+    /** Renew leaf certificates on the next `pulumi up` this many days before they expire. */
+    readonly earlyRenewalDays: number;
+    /** Validity of the internal CA, in days. */
+    readonly caValidityDays: number;
+}
 
 export interface ServerIdentity {
     /** Server key (app-0, db-1): the certificate's resource name suffix. */
@@ -32,7 +50,7 @@ export function certificateOrganization(stack: string): string {
 export const SERVER_USES = ["digital_signature", "key_encipherment", "server_auth"];
 export const CA_USES = ["cert_signing", "crl_signing", "digital_signature"];
 
-export function keySpec(config: CertificateConfig): KeySpec {
+export function keySpec(config: CertificateSettings): KeySpec {
     return config.keyAlgorithm === "ECDSA" ? { algorithm: "ECDSA", ecdsaCurve: "P256" } : { algorithm: "RSA", rsaBits: config.rsaBits };
 }
 
@@ -41,7 +59,7 @@ export function keySpec(config: CertificateConfig): KeySpec {
  * www.<domain> and the apex (unless provided), and one per backend/database server for its
  * private name and address.
  */
-export function certificateSpecs(config: CertificateConfig, domain: string, servers: ServerIdentity[], organization: string): CertificateSpec[] {
+export function certificateSpecs(config: CertificateSettings, domain: string, servers: ServerIdentity[], organization: string): CertificateSpec[] {
     const leaf = {
         organization,
         isCa: false,

@@ -1,12 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CertificateConfig } from "../../config/schema";
-import { ProvidedCertificate } from "../../config/validateConfig";
-import { CertificateSpec, certificateSpecs, keySpec, ServerIdentity } from "./certificateSpecs";
+import { CertificateSettings, CertificateSpec, certificateSpecs, keySpec, ServerIdentity } from "./certificateSpecs";
+
+/** A PEM certificate chain and its private key, used for the load balancer instead of a generated certificate. */
+export interface ProvidedCertificate {
+    /** Leaf first, then the intermediates. */
+    readonly certificatePem: pulumi.Input<string>;
+    /** Made a Pulumi secret here whatever it is given as. */
+    readonly privateKeyPem: pulumi.Input<string>;
+}
 
 export interface CertificatesArgs {
-    /** The certificate section of the stack config. */
-    readonly config: CertificateConfig;
+    /** How certificates are made: key algorithm, validities, generated or provided. */
+    readonly config: CertificateSettings;
     /** Apex domain; the load balancer certificate covers it and www.<domain>. */
     readonly domain: string;
     /** Servers that need a certificate of their own (app servers, database servers). */
@@ -31,7 +37,8 @@ export class Certificates extends pulumi.ComponentResource {
     readonly serverPrivateKeyPems: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: CertificatesArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:tls:Certificates", name, {}, opts);
+        // webstack:<folder>:<class>; registered as webstack:tls:Certificates until this version, which the alias keeps answering.
+        super("webstack:certificates:Certificates", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "webstack:tls:Certificates" }] }));
         const parent = { parent: this };
         const specs = certificateSpecs(args.config, args.domain, args.servers, args.organization);
         const specOf = (id: string) => specs.find((s) => s.id === id)!;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { DatabaseConfig } from "../../config/schema";
+import { withTags } from "../tags";
 
 /** RDS for MySQL 8.4 (8.0 left standard support on 2026-07-31 and bills extended support). */
 export const RDS_ENGINE_VERSION = "8.4";
@@ -14,12 +14,30 @@ export const RDS_PARAMETER_FAMILY = "mysql8.4";
  */
 export const RDS_MASTER_USERNAME = "webapp";
 
+/** The RDS instances' settings (the stack config's `database` section carries them, see config/webStackArgs.ts). */
+export interface ManagedDatabaseSettings {
+    /** RDS instance class of the writer and the replica (db.t4g.small). */
+    readonly rdsInstanceClass: pulumi.Input<string>;
+    /** Storage of the writer in GiB. */
+    readonly rdsAllocatedStorageGb: pulumi.Input<number>;
+    /** Days of automated backups. */
+    readonly backupRetentionDays: pulumi.Input<number>;
+    /** Protect both instances from deletion. */
+    readonly deletionProtection: pulumi.Input<boolean>;
+    /** Name of the application's database, created with the writer. */
+    readonly name: pulumi.Input<string>;
+}
+
 export interface ManagedDatabaseArgs {
-    readonly config: DatabaseConfig;
+    readonly config: ManagedDatabaseSettings;
     /** Stack name: part of the final snapshot's name, so stacks and repeated destroys never collide. */
     readonly stack: string;
-    readonly subnetIds: pulumi.Input<string>[];
+    /** Database subnets, in two zones at least (Multi-AZ). */
+    readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** The group that lets the app servers reach MySQL. */
     readonly securityGroupId: pulumi.Input<string>;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags). */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -41,10 +59,10 @@ export class ManagedDatabase extends pulumi.ComponentResource {
         const parent = { parent: this };
         const config = args.config;
 
-        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: "webstack database subnets" }, parent);
+        const subnets = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds, description: "webstack database subnets", tags: withTags(args.tags) }, parent);
         const parameters = new aws.rds.ParameterGroup(
             `${name}-params`,
-            { family: RDS_PARAMETER_FAMILY, description: "webstack: TLS required", parameters: [{ name: "require_secure_transport", value: "1" }] },
+            { family: RDS_PARAMETER_FAMILY, description: "webstack: TLS required", parameters: [{ name: "require_secure_transport", value: "1" }], tags: withTags(args.tags) },
             parent,
         );
         // Created once per stack and kept in state: a second stack, or the same stack after a
@@ -59,6 +77,7 @@ export class ManagedDatabase extends pulumi.ComponentResource {
             autoMinorVersionUpgrade: true,
             copyTagsToSnapshot: true,
             deletionProtection: config.deletionProtection,
+            tags: withTags(args.tags),
         };
         const writer = new aws.rds.Instance(
             `${name}-writer`,

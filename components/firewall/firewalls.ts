@@ -1,8 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { backendPort, BackendHops, PORTS } from "../servers/serverFiles";
+import { DatabasePlacement } from "../servers/topology";
+import { withTags } from "../tags";
 
+// clientCidrs, adminCidrs, backendHops and databasePlacement are plain values: each CIDR,
+// hop and placement decides which rules exist.
 export interface FirewallsArgs {
+    /** The VPC the groups belong to. */
     readonly vpcId: pulumi.Input<string>;
     /** CIDRs allowed to reach the load balancer on 80 and 443. */
     readonly clientCidrs: string[];
@@ -11,7 +16,9 @@ export interface FirewallsArgs {
     /** The hops the app servers serve (each opens its nginx port to the load balancer: 80 plaintext, 443 re-encrypted). */
     readonly backendHops: BackendHops;
     /** colocated: MySQL runs on the app servers; dedicated/rds: in the database group. */
-    readonly databasePlacement: "colocated" | "dedicated" | "rds";
+    readonly databasePlacement: DatabasePlacement;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags); Name stays per resource. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 type Peer = { cidrIpv4: string } | { referencedSecurityGroupId: pulumi.Input<string> };
@@ -34,11 +41,11 @@ export class Firewalls extends pulumi.ComponentResource {
         super("webstack:firewall:Firewalls", name, {}, opts);
         const parent = { parent: this };
         const group = (role: string, description: string) =>
-            new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: { Name: `${name}-${role}` } }, parent);
+            new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: withTags(args.tags, { Name: `${name}-${role}` }) }, parent);
         const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, { ...parent, ...opts });
+            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) }, { ...parent, ...opts });
         const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
-            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer }, { ...parent, ...opts });
+            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) }, { ...parent, ...opts });
         const internetEgress = (role: string, groupId: pulumi.Input<string>) => {
             egress(`${role}-out-https`, groupId, PORTS.https, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to packages, SSM and Datadog");
             egress(`${role}-out-http`, groupId, PORTS.http, { cidrIpv4: "0.0.0.0/0" }, "HTTP to Debian's package mirrors");

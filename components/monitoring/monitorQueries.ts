@@ -1,4 +1,30 @@
-import { MonitoringConfig } from "../../config/schema";
+/**
+ * What the monitors watch for and who they tell (the stack config's `monitoring` section maps
+ * onto it one to one). Plain values: they are written into the monitors' queries and messages
+ * and into every agent's configuration.
+ */
+export interface MonitoringSettings {
+    /** Datadog site the agents report to (datadoghq.com, datadoghq.eu, ...). */
+    readonly site: string;
+    /** Who the monitors notify, e.g. "@pagerduty-web @slack-ops"; empty notifies nobody. */
+    readonly notify: string;
+    /** Extra Datadog tags (key:value) on every monitor and agent. */
+    readonly tags: string[];
+    /** Web QPS above this on the load balancer is a spike (critical). */
+    readonly qpsSpikeThreshold: number;
+    /** Web QPS below this for 10 minutes means traffic dropped to (almost) zero. */
+    readonly qpsFloor: number;
+    /** 5xx responses as a percentage of all responses (critical). */
+    readonly errorRatePercent: number;
+    /** Average backend response time in milliseconds (critical). */
+    readonly responseTimeMs: number;
+    /** Replication lag in seconds (critical). */
+    readonly replicationLagSeconds: number;
+    /** Alert when a TLS certificate expires in fewer days than this. */
+    readonly certificateExpiryDays: number;
+    /** Minutes without data before a monitor reports "no data" (each monitor uses at least twice its own window). */
+    readonly noDataMinutes: number;
+}
 
 export interface MonitorSpec {
     /** Resource name suffix and stable identifier (web-qps-spike). */
@@ -21,7 +47,7 @@ export interface MonitorFacts {
     appServerCount: number;
     /** rds: replication lag comes from CloudWatch; self-managed: from the agent's MySQL check. */
     managedDatabase: boolean;
-    config: MonitoringConfig;
+    config: MonitoringSettings;
 }
 
 /** The metric the web QPS monitors and the policy pack look for. */
@@ -160,6 +186,6 @@ export function monitorSpecs(facts: MonitorFacts): MonitorSpec[] {
  * a shorter timeframe fires on ordinary reporting gaps, before one full window has had a
  * chance to see data).
  */
-export function noDataTimeframeMinutes(spec: MonitorSpec, config: MonitoringConfig): number {
+export function noDataTimeframeMinutes(spec: MonitorSpec, config: MonitoringSettings): number {
     return Math.max(config.noDataMinutes, 2 * spec.windowMinutes);
 }

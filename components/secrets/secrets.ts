@@ -1,9 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
+import { withTags } from "../tags";
 import { SecretParameterNames } from "./parameterNames";
 
 export interface StackSecretsArgs {
+    /** The SSM parameter names to store under (secretParameterNames(stack)). */
     readonly parameters: SecretParameterNames;
     /** TLS private keys by server key ("lb" for the load balancer); stored as they are. */
     readonly tlsPrivateKeys: Record<string, pulumi.Input<string>>;
@@ -11,6 +13,8 @@ export interface StackSecretsArgs {
     readonly datadogApiKey: pulumi.Input<string>;
     /** Whether the stack runs a database that needs root and replication passwords. */
     readonly selfManagedDatabase: boolean;
+    /** Tags for every parameter, over the provider's default tags (see WebStackArgs.tags). */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -31,7 +35,7 @@ export class StackSecrets extends pulumi.ComponentResource {
         const store = (resourceName: string, parameterName: string, value: pulumi.Input<string>, description: string) => {
             const parameter = new aws.ssm.Parameter(
                 `${name}-${resourceName}`,
-                { name: parameterName, type: "SecureString", value: pulumi.secret(value), description, tier: "Standard" },
+                { name: parameterName, type: "SecureString", value: pulumi.secret(value), description, tier: "Standard", tags: withTags(args.tags) },
                 parent,
             );
             this.parameterArns[parameterName] = parameter.arn;

@@ -1,9 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withTags } from "../tags";
 
 /** Noncurrent bundle versions kept for rollback and audit (older ones expire after NONCURRENT_DAYS). */
 export const KEPT_BUNDLE_VERSIONS = 10;
 export const NONCURRENT_DAYS = 90;
+
+export interface ConfigBucketArgs {
+    /** Tags for the bucket, over the provider's default tags (see WebStackArgs.tags). */
+    readonly tags?: pulumi.Input<Record<string, string>>;
+}
 
 /**
  * The bucket the servers' configuration bundles live in: private (public access blocked,
@@ -16,10 +22,10 @@ export class ConfigBucket extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
     readonly bucketArn: pulumi.Output<string>;
 
-    constructor(name: string, args: Record<string, never> = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:servers:ConfigBucket", name, args, opts);
+    constructor(name: string, args: ConfigBucketArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+        super("webstack:servers:ConfigBucket", name, {}, opts);
         const parent = { parent: this };
-        const bucket = new aws.s3.Bucket(name, { forceDestroy: true }, parent);
+        const bucket = new aws.s3.Bucket(name, { forceDestroy: true, tags: withTags(args.tags) }, parent);
         const bucketRef = { bucket: bucket.bucket };
         const publicAccess = new aws.s3.BucketPublicAccessBlock(
             `${name}-public-access`,

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { withTags } from "../tags";
 import { bundleKey, renderBootstrap } from "./renderBootstrap";
 import { DATA_VOLUME } from "./serverFiles";
 
@@ -51,6 +52,8 @@ export interface ServerArgs {
     readonly followLatestImage?: boolean;
     /** The server's data volume (self-managed databases), attached at DATA_VOLUME.device. */
     readonly dataVolumeId?: pulumi.Input<string>;
+    /** Tags for every taggable resource, over the provider's default tags (see WebStackArgs.tags); Name stays the server's. */
+    readonly tags?: pulumi.Input<Record<string, string>>;
 }
 
 /**
@@ -80,7 +83,7 @@ export class Server extends pulumi.ComponentResource {
 
         const role = new aws.iam.Role(
             `${name}-role`,
-            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }) },
+            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags: withTags(args.tags) },
             parent,
         );
         // Session Manager only. AmazonSSMManagedInstanceCore would also allow ssm:GetParameter(s)
@@ -96,7 +99,7 @@ export class Server extends pulumi.ComponentResource {
         const key = bundleKey(name);
         const bundle = new aws.s3.BucketObjectv2(
             `${name}-config`,
-            { bucket: args.configBucket.name, key, content: args.bundle, contentType: "text/cloud-config; charset=utf-8", serverSideEncryption: "AES256" },
+            { bucket: args.configBucket.name, key, content: args.bundle, contentType: "text/cloud-config; charset=utf-8", serverSideEncryption: "AES256", tags: withTags(args.tags) },
             parent,
         );
         const secretsPolicy = new aws.iam.RolePolicy(
@@ -116,7 +119,7 @@ export class Server extends pulumi.ComponentResource {
             },
             parent,
         );
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, parent);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: withTags(args.tags) }, parent);
 
         const instance = new aws.ec2.Instance(
             `${name}`,
@@ -134,7 +137,7 @@ export class Server extends pulumi.ComponentResource {
                 metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: 1, instanceMetadataTags: "disabled" },
                 rootBlockDevice: { encrypted: true, volumeType: "gp3", volumeSize: args.rootVolumeGb ?? 20, deleteOnTermination: true },
                 monitoring: true,
-                tags: { Name: name },
+                tags: withTags(args.tags, { Name: name }),
             },
             // The bundle and the role's read access exist before the first boot fetches them.
             // Delete before replace: the replacement needs the fixed private address the old server holds.
@@ -152,7 +155,7 @@ export class Server extends pulumi.ComponentResource {
         new aws.route53.Record(`${name}-dns`, { zoneId: args.privateZoneId, name: args.fqdn, type: "A", ttl: 60, records: [instance.privateIp] }, parent);
 
         if (args.publicAddress) {
-            const address = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags: { Name: name } }, parent);
+            const address = new aws.ec2.Eip(`${name}-eip`, { domain: "vpc", instance: instance.id, tags: withTags(args.tags, { Name: name }) }, parent);
             this.publicIp = address.publicIp;
             this.publicDns = address.publicDns;
         }

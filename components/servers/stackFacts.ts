@@ -1,10 +1,21 @@
-import { WebstackConfig } from "../../config/schema";
 import { secretParameterNames } from "../secrets/parameterNames";
-import { backendHops, DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
-import { primaryDatabase, replicaDatabase, Topology } from "./topology";
+import { BackendHop } from "../loadbalancer/renderHaproxyConfig";
+import { BackendHopMigration, backendHops, DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
+import { DatabasePlacement, primaryDatabase, replicaDatabase, Topology } from "./topology";
+
+/** What the servers' files are rendered from besides the topology (a slice of WebStackArgs, and of the stack config). */
+export interface StackFactsSettings {
+    readonly domain: string;
+    readonly backendHop: BackendHop;
+    readonly backendHopMigration?: BackendHopMigration;
+    readonly clientCidrs: string[];
+    readonly adminCidrs: string[];
+    readonly database: { readonly placement: DatabasePlacement; readonly name: string };
+    readonly monitoring: { readonly site: string; readonly tags: string[] };
+}
 
 export interface StackFactsInput {
-    config: WebstackConfig;
+    config: StackFactsSettings;
     stack: string;
     region: string;
     topology: Topology;

@@ -1,5 +1,18 @@
-import { WebstackConfig } from "../../config/schema";
 import { hostAddress, Tier, TierSubnetCidrs } from "../network/subnetPlan";
+
+/**
+ * Where MySQL runs. colocated: on the first two app servers (primary, replica); dedicated: on
+ * two database servers of its own; rds: Amazon RDS for MySQL, Multi-AZ, with a read replica.
+ */
+export type DatabasePlacement = "colocated" | "dedicated" | "rds";
+
+/** What decides the servers (a slice of WebStackArgs, and of the stack config). */
+export interface TopologySettings {
+    readonly appServerCount: number;
+    /** The private zone server names live in (app-0.<internalDomain>). */
+    readonly internalDomain: string;
+    readonly database: { readonly placement: DatabasePlacement };
+}
 
 export type ServerRole = "load-balancer" | "app" | "database";
 /** What a server runs; the policy pack derives the same set from the rendered user data. */
@@ -33,7 +46,7 @@ export interface Topology {
  * Decides which servers the stack has, where they live and what each runs. Pure, so the
  * program, the offline plan and the local rehearsal all agree on it.
  */
-export function planTopology(config: WebstackConfig, subnets: TierSubnetCidrs): Topology {
+export function planTopology(config: TopologySettings, subnets: TierSubnetCidrs): Topology {
     const placement = config.database.placement;
     const place = (key: string, role: ServerRole, tier: Tier, index: number) => {
         const zones = subnets[tier];

@@ -1,32 +1,89 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { WebstackConfig } from "../../config/schema";
-import { ProvidedCertificate } from "../../config/validateConfig";
-import { Certificates } from "../certificates/certificates";
-import { certificateOrganization } from "../certificates/certificateSpecs";
+import { Certificates, ProvidedCertificate } from "../certificates/certificates";
+import { certificateOrganization, CertificateSettings } from "../certificates/certificateSpecs";
 import { renderServerBundle } from "../cloudinit/renderServerBundle";
-import { ManagedDatabase } from "../database/managedDatabase";
+import { ManagedDatabase, ManagedDatabaseSettings } from "../database/managedDatabase";
 import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
 import { Firewalls } from "../firewall/firewalls";
+import { BackendHop } from "../loadbalancer/renderHaproxyConfig";
+import { MonitoringSettings } from "../monitoring/monitorQueries";
 import { Monitoring } from "../monitoring/monitoring";
-import { Network } from "../network/network";
+import { Network, NetworkSettings } from "../network/network";
 import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
 import { ConfigBucket } from "../servers/configBucket";
 import { DEBIAN_AMI, Server } from "../servers/server";
-import { backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
+import { BackendHopMigration, backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
 import { buildStackFacts } from "../servers/stackFacts";
-import { certifiedServers, planTopology, ServerPlan } from "../servers/topology";
+import { certifiedServers, DatabasePlacement, planTopology, ServerPlan } from "../servers/topology";
+import { withTags } from "../tags";
 
+/**
+ * Everything WebStack needs, independent of how it was obtained: the program maps its validated
+ * stack config onto it (config/webStackArgs.ts), and any other program can build it by hand.
+ *
+ * Most settings are plain values, not Inputs: they decide which resources exist (how many
+ * servers, where the database runs, which firewall rules) or are rendered into the servers'
+ * files before anything is created. Values that only flow into resource properties (the
+ * Datadog API key, the provided certificate, the RDS settings, tags) take Inputs.
+ */
 export interface WebStackArgs {
-    /** The validated stack config. */
-    readonly config: WebstackConfig;
-    /** Stack name: prefixes secret names and tags metrics (env:<stack>). */
+    /** Stack name: prefixes secret names, names the final RDS snapshot and tags metrics (env:<stack>). */
     readonly stack: string;
+    /** Apex domain; the site is served as www.<domain> and <domain>. */
+    readonly domain: string;
+    /** Private DNS zone for server names inside the VPC (webstack.internal). */
+    readonly internalDomain: string;
+    /** CIDRs allowed to reach the load balancer on 80/443. */
+    readonly clientCidrs: string[];
+    /** CIDRs allowed to SSH to the servers; empty closes 22 (administer through SSM Session Manager). */
+    readonly adminCidrs: string[];
+    /** The VPC to create, or an existing one. */
+    readonly network: NetworkSettings;
+    /** Number of application servers (nginx + app), 1 to 20. */
+    readonly appServerCount: number;
+    /** Instance type of the application servers. */
+    readonly appInstanceType: string;
+    /** Instance type of the load balancer. */
+    readonly loadBalancerInstanceType: string;
+    /** plaintext: HAProxy talks HTTP to the backends; tls: it re-encrypts and verifies each against the internal CA. */
+    readonly backendHop: BackendHop;
+    /** A stage of switching backendHop on a running stack (serve-both, then dial-new, then none). */
+    readonly backendHopMigration?: BackendHopMigration;
+    /** The server (at most one) that follows the newest Debian image; every other keeps the image it was built from. */
+    readonly refreshImage: string[];
+    /** Where MySQL runs and how it is sized. */
+    readonly database: WebStackDatabaseSettings;
+    /** How the certificates are made. */
+    readonly certificate: CertificateSettings;
+    /** The monitors' thresholds, notifications and tags. */
+    readonly monitoring: MonitoringSettings;
     /** Datadog API key (secret), handed to the agents through SSM. */
     readonly datadogApiKey: pulumi.Input<string>;
-    /** Certificate from secret config when certificate.source is provided. */
+    /** The load balancer's certificate and key when certificate.source is provided. */
     readonly providedCertificate?: ProvidedCertificate;
+    /**
+     * Tags for every taggable AWS resource of the stack, merged into each resource's own tags.
+     * Precedence, lowest first: the AWS provider's default tags (aws:defaultTags; this program
+     * requires env, service and stack there and does not repeat them per resource), then these,
+     * then the resource's own (Name, tier): with @pulumi/aws v5 and later a key set on the resource
+     * overrides the same key in the provider's default tags, so do not repeat env/service/stack
+     * here unless you mean to override them.
+     */
+    readonly tags?: pulumi.Input<Record<string, string>>;
+}
+
+/** Where MySQL runs, and the sizes of the servers or RDS instances that run it. */
+export interface WebStackDatabaseSettings extends ManagedDatabaseSettings {
+    /** colocated: on the app servers; dedicated: two database servers; rds: Amazon RDS. */
+    readonly placement: DatabasePlacement;
+    /** Instance type of dedicated database servers. */
+    readonly instanceType: string;
+    /** Size of each self-managed database server's data volume in GiB (it outlives the server). */
+    readonly dataVolumeGb: number;
+    /** Name of the application's database (plain: the servers' files name it). */
+    readonly name: string;
 }
 
 /**
@@ -50,12 +107,17 @@ export class WebStack extends pulumi.ComponentResource {
     readonly serverPrivateIps: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: WebStackArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("webstack:index:WebStack", name, {}, opts);
+        // Type tokens are webstack:<folder under components/>:<class>. Until this version WebStack
+        // registered as webstack:index:WebStack: the alias keeps that URN, and through it every
+        // descendant's (children inherit their parent's aliases), so a running stack is not replaced.
+        super("webstack:webstack:WebStack", name, {}, pulumi.mergeOptions(opts, { aliases: [{ type: "webstack:index:WebStack" }] }));
         const parent = { parent: this };
-        const { config, stack } = args;
+        // The settings are read as one object, as the stack config was before WebStackArgs existed.
+        const config = args;
+        const { stack } = args;
         const placement = config.database.placement;
 
-        const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain }, parent);
+        const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain, tags: args.tags }, parent);
         const topology = planTopology(config, network.subnetCidrs);
 
         const certificates = new Certificates(
@@ -71,12 +133,13 @@ export class WebStack extends pulumi.ComponentResource {
                 tlsPrivateKeys: { [topology.loadBalancer.key]: certificates.frontendPrivateKeyPem, ...certificates.serverPrivateKeyPems },
                 datadogApiKey: args.datadogApiKey,
                 selfManagedDatabase: placement !== "rds",
+                tags: args.tags,
             },
             parent,
         );
         const firewalls = new Firewalls(
             `${name}-fw`,
-            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement },
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement, tags: args.tags },
             parent,
         );
 
@@ -84,7 +147,7 @@ export class WebStack extends pulumi.ComponentResource {
             placement === "rds"
                 ? new ManagedDatabase(
                       `${name}-db`,
-                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId! },
+                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, tags: args.tags },
                       parent,
                   )
                 : undefined;
@@ -115,7 +178,7 @@ export class WebStack extends pulumi.ComponentResource {
                     size: config.database.dataVolumeGb,
                     type: "gp3",
                     encrypted: true,
-                    tags: { Name: `${name}-${plan.key}-data` },
+                    tags: withTags(args.tags, { Name: `${name}-${plan.key}-data` }),
                 },
                 { ...parent, retainOnDelete: true },
             );
@@ -148,7 +211,7 @@ export class WebStack extends pulumi.ComponentResource {
         const instanceTypeFor = (server: ServerPlan) =>
             server.role === "load-balancer" ? config.loadBalancerInstanceType : server.role === "app" ? config.appInstanceType : config.database.instanceType;
 
-        const configBucket = new ConfigBucket(`${name}-config`, {}, parent);
+        const configBucket = new ConfigBucket(`${name}-config`, { tags: args.tags }, parent);
         const servers: Record<string, Server> = {};
         for (const plan of topology.servers) {
             const files = facts.apply((f) => buildServerFiles(plan, f));
@@ -174,6 +237,7 @@ export class WebStack extends pulumi.ComponentResource {
                     publicAddress: plan.role === "load-balancer",
                     dataVolumeId: dataVolumes[plan.key]?.id,
                     followLatestImage: config.refreshImage.includes(plan.key),
+                    tags: args.tags,
                 },
                 parent,
             );

@@ -38,6 +38,12 @@ describe("plan compare: actions from hand-made plans", () => {
         assert.equal(only(doc([root, added]), doc([root]), "app-1-dns").action, "delete");
     });
 
+    it("a resource that answers to an old identity through an alias is the same resource, not a delete and a create", () => {
+        const renamed = { ...custom("aws:route53/record:Record", "app-0-dns-v2", { name: "app-0.web.internal" }), aliases: ["webstack:index:WebStack$aws:route53/record:Record::app-0-dns"] };
+        const c = comparePlans(doc([root, custom("aws:route53/record:Record", "app-0-dns", { name: "app-0.web.internal" })]), doc([root, renamed]));
+        assert.deepEqual(c.summary, { create: 0, update: 0, replace: 0, delete: 0, same: 2, unknown: 0 });
+    });
+
     it("update: instanceType is not ForceNew in the provider schema, and the change is listed", () => {
         const c = only(doc([root, server()]), doc([root, server({ instanceType: "t3.small" })]), "app-0");
         assert.equal(c.action, "update");
@@ -127,6 +133,20 @@ describe("plan compare: the replace-trigger table", function () {
                 assert.ok(REPLACE_TRIGGERS[type], `${stack}: ${type} is not in plan/replaceTriggers.ts`);
                 assert.match(REPLACE_TRIGGERS[type].source, /^[\w-]+\/terraform-provider-[a-z]+ .*(internal|datadog)\/\S+\.go/);
             }
+        }
+    });
+});
+
+describe("plan compare: the type tokens' rename (issue 11) against a plan from before it", function () {
+    this.timeout(120000);
+    it("a plan with webstack:index:WebStack and webstack:tls:Certificates compares as all same: the aliases carry every resource over", async () => {
+        const { planStack } = await import("../../plan/planStack");
+        for (const stack of ["dev", "prod"]) {
+            const { document } = await planStack(stack);
+            const oldTokens: Record<string, string> = { "webstack:webstack:WebStack": "webstack:index:WebStack", "webstack:certificates:Certificates": "webstack:tls:Certificates" };
+            const before: PlanDocument = { ...document, resources: document.resources.map(({ aliases: _aliases, ...r }) => ({ ...r, type: oldTokens[r.type] ?? r.type })) };
+            const c = comparePlans(before, document);
+            assert.deepEqual(c.summary, { create: 0, update: 0, replace: 0, delete: 0, same: document.resources.length, unknown: 0 }, stack);
         }
     });
 });

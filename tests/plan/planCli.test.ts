@@ -73,7 +73,7 @@ describe("offline plan", () => {
     it("text output shows the tree, the outputs and the findings grouped by level", async () => {
         const { code, stdout } = await runCli(["--stack", "dev"]);
         assert.equal(code, 0);
-        assert.match(stdout, /□ webstack:index:WebStack {2}webstack\n\s+□ webstack:network:Network {2}webstack-network/);
+        assert.match(stdout, /□ webstack:webstack:WebStack {2}webstack\n\s+□ webstack:network:Network {2}webstack-network/);
         assert.match(stdout, /databaseAppPasswordParameter: "?\/webstack\/dev\/mysql\/app-password/);
         assert.match(stdout, /Advisory findings \(4\):\n {2}\[no-plaintext-backend-traffic\]/);
     });

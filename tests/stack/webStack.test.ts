@@ -399,7 +399,7 @@ describe("WebStack backend hop migration: every stage keeps a port both ends use
             dials: /server app-0 \S+:(\d+) check( ssl verify required)?/.exec(cfg)!.slice(1, 3).join(""),
             nginxListens: [...site.matchAll(/^\s+listen (\d+)( ssl)?;/gm)].map((m) => `${m[1]}${m[2] ?? ""}`),
             hostOpens: [...hostFirewall.matchAll(/tcp dport (80|443) accept/g)].map((m) => m[1]),
-            rules: backendRules.map((r) => `${r.name}:${inputs(r).fromPort}${r.aliasUrns ? " (alias)" : ""}`).sort(),
+            rules: backendRules.map((r) => `${r.name}:${inputs(r).fromPort}${r.options?.aliases ? " (alias)" : ""}`).sort(),
         };
     }
 
