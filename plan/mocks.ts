@@ -15,9 +15,12 @@ function fakePem(kind: string, seed: string): string {
 
 /**
  * What AWS, Datadog, TLS and random would report back for each resource and invoke, close
- * enough for the program's Outputs to resolve to realistic values.
+ * enough for the program's Outputs to resolve to realistic values. secretGeneration stands for
+ * every generated secret being issued anew (a certificate renewal, a password rotation): another
+ * value gives other keys, certificates and passwords.
  */
-export function webstackMocks(region: string): pulumi.runtime.Mocks {
+export function webstackMocks(region: string, secretGeneration = ""): pulumi.runtime.Mocks {
+    const pemSeed = (name: string) => (secretGeneration ? `${name}@${secretGeneration}` : name);
     return {
         newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: Record<string, unknown> } {
             const id = stableId(`${args.type}/${args.name}`);
@@ -70,16 +73,16 @@ export function webstackMocks(region: string): pulumi.runtime.Mocks {
                 case "aws:rds/parameterGroup:ParameterGroup":
                     return { id: args.name, state: { ...state, name: args.name } };
                 case "tls:index/privateKey:PrivateKey":
-                    return { id, state: { ...state, privateKeyPem: fakePem("PRIVATE KEY", args.name), publicKeyPem: fakePem("PUBLIC KEY", args.name) } };
+                    return { id, state: { ...state, privateKeyPem: fakePem("PRIVATE KEY", pemSeed(args.name)), publicKeyPem: fakePem("PUBLIC KEY", pemSeed(args.name)) } };
                 case "tls:index/certRequest:CertRequest":
-                    return { id, state: { ...state, certRequestPem: fakePem("CERTIFICATE REQUEST", args.name) } };
+                    return { id, state: { ...state, certRequestPem: fakePem("CERTIFICATE REQUEST", pemSeed(args.name)) } };
                 case "tls:index/selfSignedCert:SelfSignedCert":
                 case "tls:index/locallySignedCert:LocallySignedCert":
-                    return { id, state: { ...state, certPem: fakePem("CERTIFICATE", args.name) } };
+                    return { id, state: { ...state, certPem: fakePem("CERTIFICATE", pemSeed(args.name)) } };
                 case "random:index/randomId:RandomId":
                     return { id, state: { ...state, hex: stableId(`${args.name}/hex`, 2 * Number(args.inputs.byteLength ?? 4)) } };
                 case "random:index/randomPassword:RandomPassword":
-                    return { id, state: { ...state, result: `Mock${stableId(args.name, 28)}` } };
+                    return { id, state: { ...state, result: `Mock${stableId(pemSeed(args.name), 28)}` } };
                 case "datadog:index/monitor:Monitor":
                     return { id: String(parseInt(id.slice(0, 8), 16)), state };
                 case "datadog:index/dashboard:Dashboard":

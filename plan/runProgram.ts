@@ -127,14 +127,20 @@ export function unwrapSecrets(value: unknown): unknown {
  * resource it registers, with its parent and resolved inputs, and the stack outputs.
  * Config errors surface as the program's own exception (a ConfigError).
  */
-export async function runProgram(stack: string, config: Record<string, string>, secretKeys: string[], entry: ProgramEntry | ProgramFunction = "sources"): Promise<ProgramRun> {
+export async function runProgram(
+    stack: string,
+    config: Record<string, string>,
+    secretKeys: string[],
+    entry: ProgramEntry | ProgramFunction = "sources",
+    mockOptions: { secretGeneration?: string } = {},
+): Promise<ProgramRun> {
     const region = config["aws:region"] ?? "us-east-1";
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
     const lifecycle = new Map<string, LifecycleOptions>();
 
     pulumi.runtime.setAllConfig(config, secretKeys);
-    const mocks = webstackMocks(region);
+    const mocks = webstackMocks(region, mockOptions.secretGeneration);
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {

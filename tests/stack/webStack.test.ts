@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { bundleObjectOf, fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
 import { HOST_FIREWALL_PATH } from "../../components/firewall/renderHostFirewall";
-import { ProgramRun, unwrapSecrets } from "../../plan/runProgram";
+import { ProgramRun, runProgram, unwrapSecrets } from "../../plan/runProgram";
+import { loadStackConfig } from "../../plan/stackConfig";
 import { describeStatement, evaluateRequest } from "../../policy-pack/lib/iam/evaluate";
 import { instanceRoles } from "../../policy-pack/lib/iam/instanceRoles";
 
@@ -440,4 +441,32 @@ describe("WebStack backend hop migration: every stage keeps a port both ends use
         }
         assert.deepEqual(await userData({ "webstack:backendHop": "tls" }), before, "done");
     });
+});
+
+describe("WebStack renewal and rotation: new keys, certificates and passwords replace no server", function () {
+    this.timeout(120000);
+    for (const stack of ["dev", "prod"]) {
+        it(`${stack}: every instance keeps all its inputs; bundles and SSM parameters take the new material`, async () => {
+            const raw = loadStackConfig(stack);
+            const before = await runProgram(stack, raw.config, raw.secretKeys);
+            const after = await runProgram(stack, raw.config, raw.secretKeys, "sources", { secretGeneration: "renewed" });
+            const byName = (run: ProgramRun, type: string) => new Map(ofType(run, type).map((r) => [r.name, inputs(r)]));
+            // The material really is new: keys and certificates from the tls provider, passwords from random.
+            const pems = (run: ProgramRun) => JSON.stringify(ofType(run, "aws:ssm/parameter:Parameter").map((p) => inputs(p).value));
+            assert.notEqual(pems(after), pems(before));
+
+            const instancesBefore = byName(before, INSTANCE);
+            const instancesAfter = byName(after, INSTANCE);
+            assert.deepEqual([...instancesAfter.keys()].sort(), [...instancesBefore.keys()].sort());
+            for (const [name, inputsBefore] of instancesBefore) {
+                assert.deepEqual(instancesAfter.get(name), inputsBefore, `${name}: an input changed, and userData or another replace-triggering input would replace it`);
+            }
+            // What does change: each server's bundle (its certificates), as an in-place update of the same object.
+            const bundlesBefore = byName(before, "aws:s3/bucketObjectv2:BucketObjectv2");
+            const bundlesAfter = byName(after, "aws:s3/bucketObjectv2:BucketObjectv2");
+            const changed = [...bundlesBefore].filter(([name, i]) => bundlesAfter.get(name)?.content !== i.content).map(([name]) => name);
+            assert.equal(changed.length, bundlesBefore.size, `every server's bundle carries a certificate; changed: ${changed.join(", ")}`);
+            for (const [name, i] of bundlesBefore) assert.equal(bundlesAfter.get(name)?.key, i.key, `${name} keeps its key`);
+        });
+    }
 });
