@@ -91,7 +91,10 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
     const report: RehearsalReport = { stack: options.stack, overrides: [], notes: [], timings: {}, checks: [], teardownProblems: [] };
     const state = newTeardownState();
     let tearingDown: Promise<string[]> | undefined;
-    const cleanUp = () => (tearingDown ??= timed(report, "teardown", () => teardown(state)).finally(releaseLock));
+    // Teardown removes every rehearsal namespace, mount and run directory on the machine: only
+    // the run holding the lock may do it, or a second run refused the lock would tear down the first.
+    let locked = false;
+    const cleanUp = () => (tearingDown ??= locked ? timed(report, "teardown", () => teardown(state)).finally(releaseLock) : Promise.resolve([]));
     const onSignal = (signal: NodeJS.Signals) => {
         log(`${signal}: tearing down…`);
         void cleanUp().then((problems) => {
@@ -106,6 +109,7 @@ export async function rehearse(options: CliOptions, log: (line: string) => void)
         const plan = await timed(report, "plan (the program under mocks)", () => planRehearsal(options));
         report.overrides = plan.overrides;
         acquireLock();
+        locked = true;
         await teardown(newTeardownState()); // a crashed earlier run's containers and namespaces, if any
         const stack = await bootStack(plan, state, log);
         Object.assign(report.timings, stack.timings);

@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../../cli/commandLine";
-import { parseRehearsalArgs, StackConfigError } from "../../rehearsal/cli";
+import { parseRehearsalArgs, rehearse, StackConfigError } from "../../rehearsal/cli";
 import { planRehearsal } from "../../rehearsal/plan";
 
 // The rehearsal's command line only: nothing here boots a container. Every spawned run below
@@ -99,5 +100,32 @@ describe("rehearsal command line", () => {
         const rds = run(["--stack", "dev", "--set", "webstack:database.placement=rds"]);
         assert.equal(rds.status, 2, rds.stderr);
         assert.equal(rds.stderr, "rehearsal: stack dev: --set webstack:database.placement=rds: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated\n");
+    });
+});
+
+describe("rehearsal: one at a time, and a refused run touches nothing", function () {
+    this.timeout(60000);
+    const LOCK = "/run/webstack-rehearsal.lock";
+    const SENTINEL_NS = "wsr-lock-sentinel";
+
+    it("a second rehearsal refused the lock says who holds it and leaves the first run's namespaces alone", async function () {
+        // Needs root (network namespaces) and no real rehearsal running: never steal a live lock.
+        if (process.getuid?.() !== 0 || fs.existsSync(LOCK)) this.skip();
+        const holder = spawn("sleep", ["60"], { stdio: "ignore" });
+        try {
+            fs.writeFileSync(LOCK, String(holder.pid));
+            assert.equal(spawnSync("ip", ["netns", "add", SENTINEL_NS]).status, 0, "ip netns add");
+            const report = await rehearse(parseRehearsalArgs(["--stack", "dev", "--no-faults"]), () => undefined);
+            assert.match(report.error ?? "", new RegExp(`another rehearsal \\(pid ${holder.pid}\\) is running`));
+            assert.deepEqual(report.teardownProblems, []);
+            assert.equal(report.timings.teardown, undefined, "a refused run must not tear down");
+            const namespaces = spawnSync("ip", ["netns", "list"], { encoding: "utf8" }).stdout;
+            assert.match(namespaces, new RegExp(`^${SENTINEL_NS}\\b`, "m"), "the holder's namespace was deleted");
+            assert.equal(fs.readFileSync(LOCK, "utf8"), String(holder.pid), "the holder's lock was released by the refused run");
+        } finally {
+            holder.kill("SIGKILL");
+            spawnSync("ip", ["netns", "del", SENTINEL_NS]);
+            if (fs.existsSync(LOCK) && fs.readFileSync(LOCK, "utf8") === String(holder.pid)) fs.rmSync(LOCK);
+        }
     });
 });
