@@ -100,11 +100,28 @@ function describeRun(title: string, args: string[], expected: { pass: string[]; 
     });
 }
 
+/** The day-2 drill's changes, delivered to the running dev stack before the fault drills. */
+const DAY2 = ["change.certificate-renewal", "change.scale-out", "change.backend-hop"];
+
 describeRun(
-    "rehearsal: dev (plaintext hop, colocated primary/replica on app-0/app-1)",
-    ["--stack", "dev"],
-    { pass: [...COMMON, ...SELF_MANAGED_DATABASE], notApplicable: ["backend.rogue-cert-refused"] },
+    "rehearsal: dev (plaintext hop, colocated primary/replica on app-0/app-1) and the day-2 drill",
+    ["--stack", "dev", "--drill", "day2"],
+    { pass: [...COMMON, ...SELF_MANAGED_DATABASE, ...DAY2], notApplicable: ["backend.rogue-cert-refused"] },
     (get) => {
+        it("day 2: every change under load with no failed request and no lost row, and shows what changed", () => {
+            for (const id of DAY2) {
+                const { detail } = line(get(), id);
+                assert.match(detail, /^(?:plaintext → tls in three ups: )?[1-9]\d* requests, 0 failed; rows: [1-9]\d* written, 0 lost, replica has (\d+)\/\1 /, `${id}: ${detail}`);
+            }
+            const renewal = line(get(), "change.certificate-renewal").detail;
+            assert.match(renewal, /frontend serial (\w+) → (?!\1)\w+ \(client sees the new certificate: yes\)/, renewal);
+            assert.match(renewal, /app-0 MariaDB serial (\w+) → (?!\1)\w+ \(FLUSH SSL took it\)/, renewal);
+            assert.match(line(get(), "change.scale-out").detail, /app-2 \(10\.\d+\.\d+\.\d+\) booted \d+ s after the change, UP in HAProxy \d+ s after it, served [1-9]\d* of the next \d+ requests; its app reaches the databases: writer and reader/);
+            const hop = line(get(), "change.backend-hop").detail;
+            assert.match(hop, /HAProxy dials tls verified on every server line: yes/, hop);
+            assert.match(hop, /stages: serve-both: .*, 0 failed; dial-new: .*, 0 failed; done: .*, 0 failed$/, hop);
+            assert.ok(get().report.timings.drill > 0, JSON.stringify(get().report.timings));
+        });
         it("boots the stack's own config, shows the plaintext hop as the documented weakness and the app reading its own password", () => {
             assert.deepEqual(get().report.overrides, []);
             assert.match(line(get(), "backend.hop").detail, /DOCUMENTED WEAKNESS/);
