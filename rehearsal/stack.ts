@@ -49,7 +49,7 @@ export interface BootedStack {
 export const RUN_DIR_PREFIX = path.join(os.tmpdir(), "wsr-run-");
 /** Exactly what mkdtemp(RUN_DIR_PREFIX) creates, so teardown never removes anything else. */
 const RUN_DIR_NAME = /^wsr-run-[A-Za-z0-9]{6}$/;
-const LOCK_FILE = "/run/webstack-rehearsal.lock";
+export const LOCK_FILE = "/run/webstack-rehearsal.lock";
 /** cloud-init installs every package through the proxy: minutes on a cold cache. */
 export const CLOUD_INIT_TIMEOUT_MS = 15 * 60 * 1000;
 

@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { UsageError } from "../../cli/commandLine";
 import { parseRehearsalArgs, rehearse, StackConfigError } from "../../rehearsal/cli";
+import { NS_PREFIX } from "../../rehearsal/namespaces";
 import { planRehearsal } from "../../rehearsal/plan";
+import { LOCK_FILE as LOCK } from "../../rehearsal/stack";
 
 // The rehearsal's command line only: nothing here boots a container. Every spawned run below
 // stops at a usage error (exit 2), before the prerequisites are even looked at.
@@ -105,8 +107,8 @@ describe("rehearsal command line", () => {
 
 describe("rehearsal: one at a time, and a refused run touches nothing", function () {
     this.timeout(60000);
-    const LOCK = "/run/webstack-rehearsal.lock";
-    const SENTINEL_NS = "wsr-lock-sentinel";
+    // A rehearsal namespace by name, so a teardown that ran anyway would delete it.
+    const SENTINEL_NS = `${NS_PREFIX}lock-sentinel`;
 
     it("a second rehearsal refused the lock says who holds it and leaves the first run's namespaces alone", async function () {
         // Needs root (network namespaces) and no real rehearsal running: never steal a live lock.
