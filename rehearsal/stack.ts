@@ -303,6 +303,19 @@ export async function cloudInitDuration(root: ServerRoot): Promise<number> {
     return typeof start === "number" && typeof end === "number" ? end - start : NaN;
 }
 
+/** Host processes whose command line names a path under prefix (a run directory), this one excepted. */
+function processesNaming(prefix: string): number[] {
+    const pids: number[] = [];
+    for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+        try {
+            if (Number(entry) !== process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").some((arg) => arg.includes(prefix))) pids.push(Number(entry));
+        } catch {
+            // the process exited while the table was read
+        }
+    }
+    return pids;
+}
+
 /** How long removing a run directory may take before teardown reports it (and leaves it for the next run). */
 const RUN_DIR_REMOVAL_TIMEOUT_MS = 10 * 60 * 1000;
 
@@ -333,6 +346,17 @@ export async function teardown(state: TeardownState): Promise<string[]> {
     const stale = listed.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, file]) => file?.startsWith(RUN_DIR_PREFIX)).map(([name]) => name);
     for (const loop of new Set([...state.loops, ...stale])) await attempt(`detaching ${loop}`, () => must(["losetup", "-d", loop]));
     if (state.aptProxy) await attempt("stopping apt-cacher-ng", () => state.aptProxy!.stop());
+    // A crashed run's host processes (its apt-cacher-ng, started outside every namespace) are
+    // found by the run directory their command line names, as its loop devices are by their file.
+    for (const pid of processesNaming(RUN_DIR_PREFIX)) {
+        await attempt(`killing process ${pid}`, async () => {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch (error) {
+                if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error; // already gone
+            }
+        });
+    }
     // Kills whatever still runs in a rehearsal namespace (also a crashed run's containers).
     await attempt("deleting namespaces", async () => problems.push(...(await destroyNetwork())));
     for (const root of state.roots) problems.push(...(await unmountServerRoot(root)));
