@@ -1,6 +1,5 @@
 import { policies } from "../policy-pack/policies";
-import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
-import { planTopology } from "../components/servers/topology";
+import { planTopology, subnetCidrsFromConfig } from "../model";
 import { applyOverrides, ConfigOverride } from "../config/overrides";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";

@@ -1,6 +1,5 @@
 import { WebstackConfig } from "../config/schema";
-import { backendPort, PORTS } from "../components/servers/serverFiles";
-import { Topology } from "../components/servers/topology";
+import { backendPort, PORTS, Topology } from "../model";
 
 export interface MermaidInput {
     stack: string;

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { backendPort, HSTS_MAX_AGE_SECONDS, PATHS, PORTS } from "../components/servers/serverFiles";
+import { backendPort, DATA_VOLUME, HSTS_MAX_AGE_SECONDS, PATHS, PORTS } from "../model";
 import { signedBy, selfSigned } from "./certificates";
 import { run, sleep, waitFor } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP, ROUTER_NS } from "./namespaces";
@@ -23,7 +23,6 @@ import {
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
 import { readEnvFile, ServerRoot } from "./roots";
 import { APP_ENV_FILE } from "../components/appserver/renderApp";
-import { DATA_VOLUME } from "../components/servers/serverFiles";
 import { BootedStack } from "./stack";
 import { inServer, mustSystemctl } from "./units";
 import { checkCloudInit, checkUnits } from "./bootChecks";

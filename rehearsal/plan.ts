@@ -1,6 +1,4 @@
-import { CertificateSpec, certificateOrganization, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
-import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
-import { certifiedServers, planTopology, Topology } from "../components/servers/topology";
+import { certificateOrganization, CertificateSpec, certificateSpecs, certifiedServers, KeySpec, keySpec, planTopology, subnetCidrsFromConfig, Topology } from "../model";
 import { applyOverrides, ConfigOverride, describeOverride, OverrideError } from "../config/overrides";
 import { databaseSchema, WebstackConfig } from "../config/schema";
 import { parseConfigValue, validateConfig } from "../config/validateConfig";

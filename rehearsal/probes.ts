@@ -1,5 +1,5 @@
 import * as path from "path";
-import { backendPort, PORTS } from "../components/servers/serverFiles";
+import { backendPort, PORTS } from "../model";
 import { run, RunResult } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
 import { ServerRoot } from "./roots";

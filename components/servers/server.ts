@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withTags } from "../tags";
 import { bundleKey, renderBootstrap } from "./renderBootstrap";
-import { DATA_VOLUME } from "./serverFiles";
+import { DATA_VOLUME } from "../../model";
 
 /**
  * The official Debian 13 (trixie) AMI: published by the Debian cloud team's AWS account

@@ -1,22 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Certificates, ProvidedCertificate } from "../certificates/certificates";
-import { certificateOrganization, CertificateSettings } from "../certificates/certificateSpecs";
+import { BackendHop, BackendHopMigration, backendHops, buildStackFacts, certificateOrganization, CertificateSettings, certifiedServers, DatabasePlacement, MonitoringSettings, planTopology, secretParameterNames, ServerPlan, StackFacts } from "../../model";
 import { renderServerBundle } from "../cloudinit/renderServerBundle";
 import { ManagedDatabase, ManagedDatabaseSettings } from "../database/managedDatabase";
 import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
 import { Firewalls } from "../firewall/firewalls";
-import { BackendHop } from "../loadbalancer/renderHaproxyConfig";
-import { MonitoringSettings } from "../monitoring/monitorQueries";
 import { Monitoring } from "../monitoring/monitoring";
 import { Network, NetworkSettings } from "../network/network";
-import { secretParameterNames } from "../secrets/parameterNames";
 import { StackSecrets } from "../secrets/secrets";
 import { ConfigBucket } from "../servers/configBucket";
 import { DEBIAN_AMI, Server } from "../servers/server";
-import { BackendHopMigration, backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
-import { buildStackFacts } from "../servers/stackFacts";
-import { certifiedServers, DatabasePlacement, planTopology, ServerPlan } from "../servers/topology";
+import { buildServerFiles } from "../servers/serverFiles";
 import { withTags } from "../tags";
 
 /**

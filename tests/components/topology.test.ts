@@ -1,9 +1,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { hostAddress, planSubnetCidrs } from "../../components/network/subnetPlan";
+import { buildStackFacts, hostAddress, planSubnetCidrs, planTopology } from "../../model";
 import { buildServerFiles, hostFirewallRules } from "../../components/servers/serverFiles";
-import { buildStackFacts } from "../../components/servers/stackFacts";
-import { planTopology } from "../../components/servers/topology";
 import { configSchema } from "../../config/schema";
 import { ConfigError, validateConfig } from "../../config/validateConfig";
 

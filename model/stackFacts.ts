@@ -1,7 +1,44 @@
-import { secretParameterNames } from "../secrets/parameterNames";
-import { BackendHop } from "../loadbalancer/renderHaproxyConfig";
-import { BackendHopMigration, backendHops, DATABASE_USERS, PORTS, StackFacts } from "./serverFiles";
+import { BackendHop, BackendHopMigration, backendHops } from "./backendHops";
+import { DATABASE_USERS, PORTS } from "./constants";
+import { SecretParameterNames, secretParameterNames } from "./parameterNames";
 import { DatabasePlacement, primaryDatabase, replicaDatabase, Topology } from "./topology";
+
+/** Everything about the stack a server's files depend on, as plain values. */
+export interface StackFacts {
+    stack: string;
+    region: string;
+    domain: string;
+    /** The hop HAProxy dials. */
+    backendHop: BackendHop;
+    /** The hops nginx serves to the load balancer: backendHop, and during a migration both. */
+    servedBackendHops: BackendHop[];
+    databaseName: string;
+    clientCidrs: string[];
+    adminCidrs: string[];
+    topology: Topology;
+    /** Where the app finds its database: the self-managed servers or the RDS endpoints. */
+    database: {
+        writerHost: string;
+        readerHost: string;
+        port: number;
+        managed: boolean;
+        /** The user the app connects as. */
+        appUser: string;
+        /** RDS only: the Secrets Manager secret with the master credentials, read by the first app server to create appUser. */
+        masterSecretArn?: string;
+    };
+    parameters: SecretParameterNames;
+    certificates: {
+        internalCaPem: string;
+        /** Certificate chain served to clients by the load balancer. */
+        frontendChainPem: string;
+        /** Certificate of each app/database server, by server key. */
+        serverCertificatePem: Record<string, string>;
+    };
+    monitoring: { site: string; tags: string[] };
+    /** EBS volume id of each self-managed database server's data volume, by server key. */
+    dataVolumeIds: Record<string, string>;
+}
 
 /** What the servers' files are rendered from besides the topology (a slice of WebStackArgs, and of the stack config). */
 export interface StackFactsSettings {
