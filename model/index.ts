@@ -5,6 +5,7 @@ export * from "./certificates";
 export * from "./constants";
 export * from "./monitors";
 export * from "./parameterNames";
+export * from "./planWebStack";
 export * from "./stackFacts";
 export * from "./subnets";
 export * from "./topology";

@@ -1,7 +1,8 @@
-import { BackendHop, BackendHopMigration, backendHops } from "./backendHops";
-import { DATABASE_USERS, PORTS } from "./constants";
-import { SecretParameterNames, secretParameterNames } from "./parameterNames";
-import { DatabasePlacement, primaryDatabase, replicaDatabase, Topology } from "./topology";
+import { BackendHop } from "./backendHops";
+import { PORTS } from "./constants";
+import { SecretParameterNames } from "./parameterNames";
+import { WebStackPlan } from "./planWebStack";
+import { Topology } from "./topology";
 
 /** Everything about the stack a server's files depend on, as plain values. */
 export interface StackFacts {
@@ -40,22 +41,9 @@ export interface StackFacts {
     dataVolumeIds: Record<string, string>;
 }
 
-/** What the servers' files are rendered from besides the topology (a slice of WebStackArgs, and of the stack config). */
-export interface StackFactsSettings {
-    readonly domain: string;
-    readonly backendHop: BackendHop;
-    readonly backendHopMigration?: BackendHopMigration;
-    readonly clientCidrs: string[];
-    readonly adminCidrs: string[];
-    readonly database: { readonly placement: DatabasePlacement; readonly name: string };
-    readonly monitoring: { readonly site: string; readonly tags: string[] };
-}
-
-export interface StackFactsInput {
-    config: StackFactsSettings;
-    stack: string;
+/** What only exists once resources do: the region, the certificates, the RDS endpoints, the data volumes (or the rehearsal's stand-ins for them). */
+export interface StackRuntimeFacts {
     region: string;
-    topology: Topology;
     certificates: StackFacts["certificates"];
     /** RDS endpoints and master secret with placement rds; ignored otherwise (the self-managed servers' names are used). */
     managedDatabase?: { writerHost: string; readerHost: string; masterSecretArn: string };
@@ -63,30 +51,29 @@ export interface StackFactsInput {
     dataVolumeIds?: Record<string, string>;
 }
 
-/** The plain facts every server's files are rendered from; shared by the program and the rehearsal. */
-export function buildStackFacts(input: StackFactsInput): StackFacts {
-    const { config, topology } = input;
-    const managed = config.database.placement === "rds";
-    if (managed && !input.managedDatabase) {
+/** The plain facts every server's files are rendered from: the plan and what only the resources know. */
+export function buildStackFacts(plan: WebStackPlan, runtime: StackRuntimeFacts): StackFacts {
+    const { settings, database } = plan;
+    if (database.managed && !runtime.managedDatabase) {
         throw new Error("buildStackFacts: placement rds needs the RDS endpoints");
     }
-    const database = managed
-        ? { ...input.managedDatabase!, port: PORTS.mysql, managed: true, appUser: DATABASE_USERS.rdsApp }
-        : { writerHost: primaryDatabase(topology)!.fqdn, readerHost: replicaDatabase(topology)!.fqdn, port: PORTS.mysql, managed: false, appUser: DATABASE_USERS.app };
+    const endpoints = database.managed
+        ? { ...runtime.managedDatabase! }
+        : { writerHost: database.primary!.fqdn, readerHost: database.replica!.fqdn };
     return {
-        stack: input.stack,
-        region: input.region,
-        domain: config.domain,
-        backendHop: backendHops(config.backendHop, config.backendHopMigration).dialed,
-        servedBackendHops: backendHops(config.backendHop, config.backendHopMigration).served,
-        databaseName: config.database.name,
-        clientCidrs: config.clientCidrs,
-        adminCidrs: config.adminCidrs,
-        topology,
-        database,
-        parameters: secretParameterNames(input.stack),
-        certificates: input.certificates,
-        monitoring: { site: config.monitoring.site, tags: config.monitoring.tags },
-        dataVolumeIds: input.dataVolumeIds ?? {},
+        stack: plan.stack,
+        region: runtime.region,
+        domain: settings.domain,
+        backendHop: plan.backendHops.dialed,
+        servedBackendHops: plan.backendHops.served,
+        databaseName: settings.database.name,
+        clientCidrs: settings.clientCidrs,
+        adminCidrs: settings.adminCidrs,
+        topology: plan.topology,
+        database: { ...endpoints, port: PORTS.mysql, managed: database.managed, appUser: database.appUser },
+        parameters: plan.parameters,
+        certificates: runtime.certificates,
+        monitoring: { site: settings.monitoring.site, tags: settings.monitoring.tags },
+        dataVolumeIds: runtime.dataVolumeIds ?? {},
     };
 }

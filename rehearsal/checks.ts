@@ -160,8 +160,8 @@ async function checkRogueBackend(stack: BootedStack): Promise<CheckResult> {
     const pki = path.join(stack.runDir, "rogue-pki");
     const caSpec = stack.plan.certificates.find((c) => c.isCa)!;
     const leafSpec = stack.plan.certificates.find((c) => c.id === victim.server.key)!;
-    const rogueCa = await selfSigned({ ...caSpec, id: "rogue-ca", commonName: "rogue CA", organization: "not webstack" }, stack.plan.key, pki);
-    const rogueLeaf = await signedBy(leafSpec, stack.plan.key, rogueCa, pki);
+    const rogueCa = await selfSigned({ ...caSpec, id: "rogue-ca", commonName: "rogue CA", organization: "not webstack" }, stack.plan.keySpec, pki);
+    const rogueLeaf = await signedBy(leafSpec, stack.plan.keySpec, rogueCa, pki);
     const certFile = path.join(victim.fs, PATHS.serverCertificate);
     const keyFile = path.join(victim.fs, PATHS.serverKey);
     const original = { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) };

@@ -80,7 +80,7 @@ async function renewLeaves(stack: BootedStack): Promise<IssuedCertificates> {
     const dir = path.join(stack.runDir, "pki-renewed");
     const leaves: IssuedCertificates["leaves"] = {};
     for (const spec of stack.plan.certificates.filter((s) => !s.isCa)) {
-        leaves[spec.id] = await signedBy(spec, stack.plan.key, stack.certificates.ca, dir);
+        leaves[spec.id] = await signedBy(spec, stack.plan.keySpec, stack.certificates.ca, dir);
     }
     return { ca: stack.certificates.ca, leaves };
 }
@@ -134,11 +134,8 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
  */
 function deliver(stack: BootedStack, plan: RehearsalPlan, certificates: IssuedCertificates): void {
     const { topology } = plan;
-    const facts = buildStackFacts({
-        config: plan.config,
-        stack: plan.stack,
+    const facts = buildStackFacts(plan, {
         region: plan.region,
-        topology,
         certificates: {
             internalCaPem: certificates.ca.certificatePem,
             frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
@@ -185,7 +182,7 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
     const server = added[0];
     const spec = plan.certificates.find((c) => c.id === server.key);
     if (!spec) return verdict("change.scale-out", false, `the program plans no certificate for ${server.key}`);
-    const leaf = await signedBy(spec, plan.key, stack.certificates.ca, path.join(stack.runDir, "pki-scale-out"));
+    const leaf = await signedBy(spec, plan.keySpec, stack.certificates.ca, path.join(stack.runDir, "pki-scale-out"));
     const certificates: IssuedCertificates = { ca: stack.certificates.ca, leaves: { ...stack.certificates.leaves, [server.key]: leaf } };
 
     const db = stack.primary;

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Certificates, ProvidedCertificate } from "../certificates/certificates";
-import { BackendHop, BackendHopMigration, backendHops, buildStackFacts, certificateOrganization, CertificateSettings, certifiedServers, DatabasePlacement, MonitoringSettings, planTopology, secretParameterNames, ServerPlan, StackFacts } from "../../model";
+import { BackendHop, BackendHopMigration, buildStackFacts, CertificateSettings, DatabasePlacement, MonitoringSettings, planWebStack, ServerPlan, StackFacts } from "../../model";
 import { renderServerBundle } from "../cloudinit/renderServerBundle";
 import { ManagedDatabase, ManagedDatabaseSettings } from "../database/managedDatabase";
 import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
@@ -112,29 +112,32 @@ export class WebStack extends pulumi.ComponentResource {
         const { stack } = args;
         const placement = config.database.placement;
 
+        // Servers, addresses, certificates and secret names, decided before any resource exists.
+        const plan = planWebStack(config, stack);
+        const { topology } = plan;
+
         const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain, tags: args.tags }, parent);
-        const topology = planTopology(config, network.subnetCidrs);
 
         const certificates = new Certificates(
             `${name}-tls`,
-            { config: config.certificate, domain: config.domain, servers: certifiedServers(topology), provided: args.providedCertificate, organization: certificateOrganization(stack) },
+            { config: config.certificate, domain: config.domain, servers: plan.certifiedServers, provided: args.providedCertificate, organization: plan.organization },
             parent,
         );
-        const parameters = secretParameterNames(stack);
+        const { parameters } = plan;
         const secrets = new StackSecrets(
             `${name}-secrets`,
             {
                 parameters,
                 tlsPrivateKeys: { [topology.loadBalancer.key]: certificates.frontendPrivateKeyPem, ...certificates.serverPrivateKeyPems },
                 datadogApiKey: args.datadogApiKey,
-                selfManagedDatabase: placement !== "rds",
+                selfManagedDatabase: !plan.database.managed,
                 tags: args.tags,
             },
             parent,
         );
         const firewalls = new Firewalls(
             `${name}-fw`,
-            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement, tags: args.tags },
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: plan.backendHops, databasePlacement: placement, tags: args.tags },
             parent,
         );
 
@@ -165,15 +168,15 @@ export class WebStack extends pulumi.ComponentResource {
         // retainOnDelete keeps it through a replacement or `pulumi destroy` (and the plan's
         // --compare exits 1 when one would be replaced or deleted).
         const dataVolumes: Record<string, aws.ebs.Volume> = {};
-        for (const plan of topology.databaseServers) {
-            dataVolumes[plan.key] = new aws.ebs.Volume(
-                `${name}-${plan.key}-data`,
+        for (const server of topology.databaseServers) {
+            dataVolumes[server.key] = new aws.ebs.Volume(
+                `${name}-${server.key}-data`,
                 {
-                    availabilityZone: aws.ec2.getSubnetOutput({ id: network.subnetIds[plan.tier][plan.zoneIndex] }, parent).availabilityZone,
+                    availabilityZone: aws.ec2.getSubnetOutput({ id: network.subnetIds[server.tier][server.zoneIndex] }, parent).availabilityZone,
                     size: config.database.dataVolumeGb,
                     type: "gp3",
                     encrypted: true,
-                    tags: withTags(args.tags, { Name: `${name}-${plan.key}-data` }),
+                    tags: withTags(args.tags, { Name: `${name}-${server.key}-data` }),
                 },
                 { ...parent, retainOnDelete: true },
             );
@@ -190,11 +193,8 @@ export class WebStack extends pulumi.ComponentResource {
                 dataVolumeIds,
             ])
             .apply(([regionName, caPem, frontendPem, serverPems, endpoints, volumeIds]) =>
-                buildStackFacts({
-                    config,
-                    stack,
+                buildStackFacts(plan, {
                     region: regionName,
-                    topology,
                     certificates: { internalCaPem: caPem, frontendChainPem: frontendPem, serverCertificatePem: serverPems },
                     managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1], masterSecretArn: endpoints[2] } : undefined,
                     dataVolumeIds: volumeIds,
@@ -208,16 +208,16 @@ export class WebStack extends pulumi.ComponentResource {
 
         const configBucket = new ConfigBucket(`${name}-config`, { tags: args.tags }, parent);
         const servers: Record<string, Server> = {};
-        for (const plan of topology.servers) {
-            const files = facts.apply((f) => buildServerFiles(plan, f));
-            servers[plan.key] = new Server(
-                `${name}-${plan.key}`,
+        for (const server of topology.servers) {
+            const files = facts.apply((f) => buildServerFiles(server, f));
+            servers[server.key] = new Server(
+                `${name}-${server.key}`,
                 {
-                    instanceType: instanceTypeFor(plan),
+                    instanceType: instanceTypeFor(server),
                     amiId,
-                    subnetId: network.subnetIds[plan.tier][plan.zoneIndex],
-                    privateIp: plan.privateIp,
-                    securityGroupIds: groupsFor(plan),
+                    subnetId: network.subnetIds[server.tier][server.zoneIndex],
+                    privateIp: server.privateIp,
+                    securityGroupIds: groupsFor(server),
                     bundle: files.apply(renderServerBundle),
                     configBucket: { name: configBucket.bucketName, arn: configBucket.bucketArn },
                     region,
@@ -228,10 +228,10 @@ export class WebStack extends pulumi.ComponentResource {
                     // The server that creates the RDS app user reads the master secret, and only it.
                     secretsManagerArns: files.apply((f) => (f.files.some((file) => file.path === RDS_APP_USER_PATH) && managed ? [managed.masterSecretArn] : [])),
                     privateZoneId: network.privateZoneId,
-                    fqdn: plan.fqdn,
-                    publicAddress: plan.role === "load-balancer",
-                    dataVolumeId: dataVolumes[plan.key]?.id,
-                    followLatestImage: config.refreshImage.includes(plan.key),
+                    fqdn: server.fqdn,
+                    publicAddress: server.role === "load-balancer",
+                    dataVolumeId: dataVolumes[server.key]?.id,
+                    followLatestImage: config.refreshImage.includes(server.key),
                     tags: args.tags,
                 },
                 parent,
@@ -240,7 +240,7 @@ export class WebStack extends pulumi.ComponentResource {
 
         const monitoring = new Monitoring(
             `${name}-monitoring`,
-            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: placement === "rds", config: config.monitoring } },
+            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: plan.database.managed, config: config.monitoring } },
             parent,
         );
 
