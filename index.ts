@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config/readStackConfig";
-import { webStackArgs } from "./config/webStackArgs";
-import { WebStack } from "./components/webstack/webStack";
+import { webStackArgs } from "./webStackArgs";
+import { WebStack } from "./components/webstack";
 import { secretParameterNames } from "./model";
 import { stackOutputs } from "./outputs/stackOutputs";
 

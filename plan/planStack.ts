@@ -3,7 +3,7 @@ import { planWebStack } from "../model";
 import { applyOverrides, ConfigOverride } from "../config/overrides";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
-import { renderMermaid } from "./renderMermaid";
+import { renderMermaid } from "../render/mermaid";
 import { LifecycleOptions, ProgramEntry, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 

@@ -22,7 +22,7 @@ import {
 } from "./probes";
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
 import { readEnvFile, ServerRoot } from "./roots";
-import { APP_ENV_FILE } from "../components/appserver/renderApp";
+import { APP_ENV_FILE } from "../render/app";
 import { BootedStack } from "./stack";
 import { inServer, mustSystemctl } from "./units";
 import { checkCloudInit, checkUnits } from "./bootChecks";

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withTags } from "../tags";
-import { bundleKey, renderBootstrap } from "./renderBootstrap";
+import { bundleKey, renderBootstrap } from "../../render/bootstrap";
 import { DATA_VOLUME } from "../../model";
 
 /**

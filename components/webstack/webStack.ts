@@ -1,22 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Certificates, ProvidedCertificate } from "../certificates/certificates";
+import { Certificates, ProvidedCertificate } from "../certificates";
 import { BackendHop, BackendHopMigration, buildStackFacts, CertificateSettings, DatabasePlacement, MonitoringSettings, planWebStack, ServerPlan, StackFacts } from "../../model";
-import { renderServerBundle } from "../cloudinit/renderServerBundle";
-import { ManagedDatabase, ManagedDatabaseSettings } from "../database/managedDatabase";
-import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
-import { Firewalls } from "../firewall/firewalls";
-import { Monitoring } from "../monitoring/monitoring";
-import { Network, NetworkSettings } from "../network/network";
-import { StackSecrets } from "../secrets/secrets";
-import { ConfigBucket } from "../servers/configBucket";
-import { DEBIAN_AMI, Server } from "../servers/server";
-import { buildServerFiles } from "../servers/serverFiles";
+import { renderServerBundle } from "../../render/serverBundle";
+import { ManagedDatabase, ManagedDatabaseSettings } from "../database";
+import { RDS_APP_USER_PATH } from "../../render/rdsAppUser";
+import { Firewalls } from "../firewall";
+import { Monitoring } from "../monitoring";
+import { Network, NetworkSettings } from "../network";
+import { StackSecrets } from "../secrets";
+import { ConfigBucket, DEBIAN_AMI, Server } from "../servers";
+import { buildServerFiles } from "../../render/serverFiles";
 import { withTags } from "../tags";
 
 /**
  * Everything WebStack needs, independent of how it was obtained: the program maps its validated
- * stack config onto it (config/webStackArgs.ts), and any other program can build it by hand.
+ * stack config onto it (webStackArgs.ts), and any other program can build it by hand.
  *
  * Most settings are plain values, not Inputs: they decide which resources exist (how many
  * servers, where the database runs, which firewall rules) or are rendered into the servers'

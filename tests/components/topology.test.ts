@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
 import { buildStackFacts, hostAddress, planSubnetCidrs, planTopology, planWebStack } from "../../model";
-import { buildServerFiles, hostFirewallRules } from "../../components/servers/serverFiles";
+import { buildServerFiles, hostFirewallRules } from "../../render/serverFiles";
 import { configSchema } from "../../config/schema";
 import { ConfigError, validateConfig } from "../../config/validateConfig";
 

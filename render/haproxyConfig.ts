@@ -1,4 +1,4 @@
-import { BackendHop } from "../../model";
+import { BackendHop } from "../model";
 
 
 export interface HaproxyBackend {

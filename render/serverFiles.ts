@@ -1,16 +1,16 @@
-import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "../appserver/renderApp";
-import { renderNginxSite } from "../appserver/renderNginxSite";
-import { CloudInitFile } from "../cloudinit/renderCloudInit";
-import { DataVolume, ReloadableService, SecretFile, ServerBundleSpec } from "../cloudinit/renderServerBundle";
-import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
-import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
-import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "../database/renderMysqlConfig";
-import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../firewall/renderHostFirewall";
-import { backendPort, DATA_VOLUME, DATABASE_USERS, HSTS_MAX_AGE_SECONDS, PATHS, PORTS, primaryDatabase, replicaDatabase, ServerPlan, StackFacts } from "../../model";
-import { renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
-import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
-import { APPLIER_PATH, APPLIER_TIMER, APPLIER_UNIT, renderApplierFiles } from "./renderBootstrap";
-import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./renderUnattendedUpgrades";
+import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "./app";
+import { renderNginxSite } from "./nginxSite";
+import { CloudInitFile } from "./cloudInit";
+import { DataVolume, ReloadableService, SecretFile, ServerBundleSpec } from "./serverBundle";
+import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "./replicationBootstrap";
+import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "./rdsAppUser";
+import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "./mysqlConfig";
+import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "./hostFirewall";
+import { backendPort, DATA_VOLUME, DATABASE_USERS, HSTS_MAX_AGE_SECONDS, PATHS, PORTS, primaryDatabase, replicaDatabase, ServerPlan, StackFacts } from "../model";
+import { renderHaproxyConfig } from "./haproxyConfig";
+import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "./datadogFiles";
+import { APPLIER_PATH, APPLIER_TIMER, APPLIER_UNIT, renderApplierFiles } from "./bootstrap";
+import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./unattendedUpgrades";
 
 /**
  * Every file, package, secret, boot command and reloadable service of one server, from plain
