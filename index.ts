@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readStackConfig } from "./config/readStackConfig";
-import { webStackArgs } from "./config/webStackArgs";
-import { WebStack } from "./components/webstack/webStack";
-import { secretParameterNames } from "./components/secrets/parameterNames";
+import { webStackArgs } from "./webStackArgs";
+import { WebStack } from "./components/webstack";
+import { secretParameterNames } from "./model";
 import { stackOutputs } from "./outputs/stackOutputs";
 
 // Validate everything before registering anything: a bad key fails here, with its name.

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { WebStack } from "../components/webstack/webStack";
+import { WebStack } from "../components/webstack";
 
 /**
  * The stack outputs: a contract with the teams that read them through a StackReference.

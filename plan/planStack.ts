@@ -1,10 +1,9 @@
 import { policies } from "../policy-pack/policies";
-import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
-import { planTopology } from "../components/servers/topology";
+import { planWebStack } from "../model";
 import { applyOverrides, ConfigOverride } from "../config/overrides";
 import { validateConfig } from "../config/validateConfig";
 import { evaluatePolicies, Finding, PlannedResource, PolicyConfigFile } from "./evaluatePolicies";
-import { renderMermaid } from "./renderMermaid";
+import { renderMermaid } from "../render/mermaid";
 import { LifecycleOptions, ProgramEntry, ProgramRun, RecordedResource, redactSecrets, runProgram, unwrapSecrets } from "./runProgram";
 import { loadStackConfig } from "./stackConfig";
 
@@ -59,7 +58,7 @@ export function plannedResources(run: ProgramRun): PlannedResource[] {
 export async function planStack(stack: string, options: PlanOptions = {}): Promise<PlanResult> {
     const raw = loadStackConfig(stack);
     const config = applyOverrides(raw.config, options.configOverrides ?? []);
-    // Validate up front as the program does, so the plan can draw the topology too.
+    // Validate up front as the program does, so the plan can draw the stack too.
     const { config: validated } = validateConfig(config, stack);
     const run = await runProgram(stack, config, raw.secretKeys, options.program ?? "sources");
     const resources = stackResources(run);
@@ -77,7 +76,6 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
             mandatory: findings.filter((f) => f.enforcementLevel === "mandatory").length,
         },
     };
-    const topology = planTopology(validated, subnetCidrsFromConfig(validated.network));
     const monitors = run.resources.filter((r) => r.type === "datadog:index/monitor:Monitor").map((r) => String(unwrapSecrets(r.inputs.name)));
-    return { document, mermaid: renderMermaid({ stack, config: validated, topology, monitors }), placeholders: raw.placeholders };
+    return { document, mermaid: renderMermaid({ plan: planWebStack(validated, stack), monitors }), placeholders: raw.placeholders };
 }

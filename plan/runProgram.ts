@@ -122,6 +122,11 @@ export function unwrapSecrets(value: unknown): unknown {
     return value;
 }
 
+/** The region a run's mocks answer for: the stack's aws:region, or us-east-1 when the config sets none. */
+export function regionOf(config: Record<string, string>): string {
+    return config["aws:region"] ?? "us-east-1";
+}
+
 /**
  * Runs the Pulumi program (index.ts) under mocks with the given raw config and records every
  * resource it registers, with its parent and resolved inputs, and the stack outputs.
@@ -134,7 +139,7 @@ export async function runProgram(
     entry: ProgramEntry | ProgramFunction = "sources",
     mockOptions: { secretGeneration?: string } = {},
 ): Promise<ProgramRun> {
-    const region = config["aws:region"] ?? "us-east-1";
+    const region = regionOf(config);
     const recorded: RecordedResource[] = [];
     const parents = new Map<string, string | null>();
     const lifecycle = new Map<string, LifecycleOptions>();

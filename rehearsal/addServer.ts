@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ServerPlan } from "../components/servers/topology";
+import { ServerPlan } from "../model";
 import { Container } from "./containers";
 import { must } from "./exec";
 import { addEndpoint, CLIENT_IP, LB_PUBLIC_IP, ROUTER_NS, serverNamespace, UPLINK_ROUTER_IF } from "./namespaces";

@@ -1,4 +1,4 @@
-import { backendPort } from "../components/servers/serverFiles";
+import { backendPort } from "../model";
 import { run } from "./exec";
 import { CLIENT_NS } from "./namespaces";
 import { BootedStack } from "./stack";

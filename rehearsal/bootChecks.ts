@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { RDS_APP_USER_PATH } from "../components/database/renderRdsAppUser";
-import { ServerFiles } from "../components/servers/serverFiles";
+import { RDS_APP_USER_PATH } from "../render/rdsAppUser";
+import { ServerFiles } from "../render/serverFiles";
 import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack } from "./stack";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { CertificateSpec, KeySpec } from "../components/certificates/certificateSpecs";
+import { CertificateSpec, KeySpec } from "../model";
 import { must } from "./exec";
 
 export interface IssuedCertificate {

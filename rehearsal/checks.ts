@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { backendPort, HSTS_MAX_AGE_SECONDS, PATHS, PORTS } from "../components/servers/serverFiles";
+import { backendPort, DATA_VOLUME, HSTS_MAX_AGE_SECONDS, PATHS, PORTS } from "../model";
 import { signedBy, selfSigned } from "./certificates";
 import { run, sleep, waitFor } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP, ROUTER_NS } from "./namespaces";
@@ -22,8 +22,7 @@ import {
 } from "./probes";
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
 import { readEnvFile, ServerRoot } from "./roots";
-import { APP_ENV_FILE } from "../components/appserver/renderApp";
-import { DATA_VOLUME } from "../components/servers/serverFiles";
+import { APP_ENV_FILE } from "../render/app";
 import { BootedStack } from "./stack";
 import { inServer, mustSystemctl } from "./units";
 import { checkCloudInit, checkUnits } from "./bootChecks";
@@ -161,8 +160,8 @@ async function checkRogueBackend(stack: BootedStack): Promise<CheckResult> {
     const pki = path.join(stack.runDir, "rogue-pki");
     const caSpec = stack.plan.certificates.find((c) => c.isCa)!;
     const leafSpec = stack.plan.certificates.find((c) => c.id === victim.server.key)!;
-    const rogueCa = await selfSigned({ ...caSpec, id: "rogue-ca", commonName: "rogue CA", organization: "not webstack" }, stack.plan.key, pki);
-    const rogueLeaf = await signedBy(leafSpec, stack.plan.key, rogueCa, pki);
+    const rogueCa = await selfSigned({ ...caSpec, id: "rogue-ca", commonName: "rogue CA", organization: "not webstack" }, stack.plan.keySpec, pki);
+    const rogueLeaf = await signedBy(leafSpec, stack.plan.keySpec, rogueCa, pki);
     const certFile = path.join(victim.fs, PATHS.serverCertificate);
     const keyFile = path.join(victim.fs, PATHS.serverKey);
     const original = { cert: fs.readFileSync(certFile), key: fs.readFileSync(keyFile) };

@@ -2,13 +2,11 @@ import { X509Certificate } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { shellQuote } from "../render/quote";
-import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
-import { APPLIER_UNIT } from "../components/servers/renderBootstrap";
-import { BackendHop } from "../components/loadbalancer/renderHaproxyConfig";
+import { renderServerBundle } from "../render/serverBundle";
+import { APPLIER_UNIT } from "../render/bootstrap";
+import { BackendHop, BackendHopMigration, backendPort, buildStackFacts, PORTS, ServerPlan } from "../model";
 import { parseOverride } from "../config/overrides";
-import { BackendHopMigration, backendPort, buildServerFiles, PORTS, ServerFiles } from "../components/servers/serverFiles";
-import { buildStackFacts } from "../components/servers/stackFacts";
-import { ServerPlan } from "../components/servers/topology";
+import { buildServerFiles, ServerFiles } from "../render/serverFiles";
 import { applySecurityGroups, bootAddedServer, joinNetwork } from "./addServer";
 import { IssuedCertificates, signedBy } from "./certificates";
 import { run, sleep, waitFor } from "./exec";
@@ -82,7 +80,7 @@ async function renewLeaves(stack: BootedStack): Promise<IssuedCertificates> {
     const dir = path.join(stack.runDir, "pki-renewed");
     const leaves: IssuedCertificates["leaves"] = {};
     for (const spec of stack.plan.certificates.filter((s) => !s.isCa)) {
-        leaves[spec.id] = await signedBy(spec, stack.plan.key, stack.certificates.ca, dir);
+        leaves[spec.id] = await signedBy(spec, stack.plan.keySpec, stack.certificates.ca, dir);
     }
     return { ca: stack.certificates.ca, leaves };
 }
@@ -136,11 +134,8 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
  */
 function deliver(stack: BootedStack, plan: RehearsalPlan, certificates: IssuedCertificates): void {
     const { topology } = plan;
-    const facts = buildStackFacts({
-        config: plan.config,
-        stack: plan.stack,
+    const facts = buildStackFacts(plan, {
         region: plan.region,
-        topology,
         certificates: {
             internalCaPem: certificates.ca.certificatePem,
             frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
@@ -187,7 +182,7 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
     const server = added[0];
     const spec = plan.certificates.find((c) => c.id === server.key);
     if (!spec) return verdict("change.scale-out", false, `the program plans no certificate for ${server.key}`);
-    const leaf = await signedBy(spec, plan.key, stack.certificates.ca, path.join(stack.runDir, "pki-scale-out"));
+    const leaf = await signedBy(spec, plan.keySpec, stack.certificates.ca, path.join(stack.runDir, "pki-scale-out"));
     const certificates: IssuedCertificates = { ca: stack.certificates.ca, leaves: { ...stack.certificates.leaves, [server.key]: leaf } };
 
     const db = stack.primary;

@@ -1,10 +1,8 @@
-import { CertificateSpec, certificateOrganization, certificateSpecs, KeySpec, keySpec } from "../components/certificates/certificateSpecs";
-import { subnetCidrsFromConfig } from "../components/network/subnetPlan";
-import { certifiedServers, planTopology, Topology } from "../components/servers/topology";
+import { planWebStack, Topology, WebStackPlan } from "../model";
 import { applyOverrides, ConfigOverride, describeOverride, OverrideError } from "../config/overrides";
 import { databaseSchema, WebstackConfig } from "../config/schema";
 import { parseConfigValue, validateConfig } from "../config/validateConfig";
-import { RecordedResource, runProgram, unwrapSecrets } from "../plan/runProgram";
+import { RecordedResource, regionOf, runProgram, unwrapSecrets } from "../plan/runProgram";
 import { loadStackConfig, RawStackConfig } from "../plan/stackConfig";
 import { NamedPolicy } from "../policy-pack/lib/iam/evaluate";
 import { instanceRoles } from "../policy-pack/lib/iam/instanceRoles";
@@ -39,19 +37,14 @@ export interface Instance {
     role: { name: string; policies: NamedPolicy[]; unresolved: string[] };
 }
 
-/** Everything the rehearsal boots, derived from the program's own pure functions and its resources. */
-export interface RehearsalPlan {
-    stack: string;
+/** Everything the rehearsal boots: the program's own plan of the stack (planWebStack) and its resources. */
+export interface RehearsalPlan extends WebStackPlan {
     /** What it was planned from: the day-2 drill plans a change as more overrides on top of these. */
     options: RehearsalOptions;
     /** Human-readable list of what differs from the stack file (printed in the report). */
     overrides: string[];
     config: WebstackConfig;
     region: string;
-    organization: string;
-    topology: Topology;
-    certificates: CertificateSpec[];
-    key: KeySpec;
     instances: Instance[];
     groupRules: GroupRule[];
     /** The account in the ARNs the program's resources carry (the mocks'). */
@@ -86,26 +79,19 @@ function placementIn(config: Record<string, string>): string | undefined {
 /**
  * Loads the stack's config, applies the rehearsal's overrides to it, runs the real Pulumi
  * program under mocks once (for the security groups and instances it registers) and plans
- * the topology and certificates with the same pure functions the program uses.
+ * the stack with the program's own planWebStack.
  */
 export async function planRehearsal(options: RehearsalOptions): Promise<RehearsalPlan> {
     const { raw, validated: config } = rehearsalConfig(options);
     const program = await runProgram(options.stack, raw.config, raw.secretKeys);
-    const region = raw.config["aws:region"] ?? "us-east-1";
-    const topology = planTopology(config, subnetCidrsFromConfig(config.network));
-    const organization = certificateOrganization(options.stack);
-    const nonLb = certifiedServers(topology).map((s) => ({ key: s.key, fqdn: s.fqdn, privateIp: s.privateIp }));
+    const plan = planWebStack(config, options.stack);
     return {
-        stack: options.stack,
+        ...plan,
         options,
         overrides: options.overrides.map((o) => `${describeOverride(o)} (--set)`),
         config,
-        region,
-        organization,
-        topology,
-        certificates: certificateSpecs(config.certificate, config.domain, nonLb, organization),
-        key: keySpec(config.certificate),
-        instances: instancesOf(program.resources, topology),
+        region: regionOf(raw.config),
+        instances: instancesOf(program.resources, plan.topology),
         accountId: accountIdOf(program.resources),
         groupRules: groupRulesOf(program.resources),
     };

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { backendPort, PORTS } from "../components/servers/serverFiles";
+import { backendPort, PORTS } from "../model";
 import { run, RunResult } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP } from "./namespaces";
 import { ServerRoot } from "./roots";
@@ -59,7 +59,7 @@ export function appSql(stack: BootedStack, from: ServerRoot, host: string, sql: 
     const tls = options.tls ?? true;
     const tlsArgs = tls ? ["--ssl", `--ssl-ca=${caFile(stack)}`, "--ssl-verify-server-cert"] : ["--skip-ssl"];
     const password = stack.passwords[stack.facts.parameters.mysqlAppPassword];
-    return run(["ip", "netns", "exec", from.ns, "mariadb", "--no-defaults", "-h", host, "-P", String(PORTS.mysql), "-u", "webapp", ...tlsArgs, "--connect-timeout=3", "-N", "-B", stack.plan.config.database.name, "-e", sql], {
+    return run(["ip", "netns", "exec", from.ns, "mariadb", "--no-defaults", "-h", host, "-P", String(PORTS.mysql), "-u", stack.facts.database.appUser, ...tlsArgs, "--connect-timeout=3", "-N", "-B", stack.plan.config.database.name, "-e", sql], {
         timeoutMs: 15000,
         env: { ...process.env, MYSQL_PWD: password },
     });

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ServerPlan } from "../components/servers/topology";
+import { ServerPlan } from "../model";
 import { must, run } from "./exec";
 import type { Container } from "./containers";
 

@@ -2,13 +2,11 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderServerBundle } from "../components/cloudinit/renderServerBundle";
+import { renderServerBundle } from "../render/serverBundle";
 import { parseUserDataText } from "../policy-pack/lib/userData";
 import { BundleReference, bundleReferences } from "../policy-pack/lib/serverFiles";
-import { buildServerFiles, ServerFiles, StackFacts } from "../components/servers/serverFiles";
-import { buildStackFacts } from "../components/servers/stackFacts";
-import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "../components/servers/topology";
-import { secretParameterNames } from "../components/secrets/parameterNames";
+import { buildServerFiles, ServerFiles } from "../render/serverFiles";
+import { buildStackFacts, ServerPlan, StackFacts, Topology } from "../model";
 import { AptProxy, startAptProxy } from "./aptProxy";
 import { issueCertificates, IssuedCertificates } from "./certificates";
 import { Container } from "./containers";
@@ -147,13 +145,10 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     const image = await phase("Debian 13 image (cached; debootstrap when its key is new)", () => ensureRootfs(aptProxy.url, log));
     if (image.built) log(`rootfs: built ${image.dir}`);
 
-    const certificates = await phase("certificates (openssl, to the program's specs)", () => issueCertificates(plan.certificates, plan.key, path.join(runDir, "pki")));
-    const managed = config.database.placement === "rds";
-    const facts = buildStackFacts({
-        config,
-        stack: plan.stack,
+    const certificates = await phase("certificates (openssl, to the program's specs)", () => issueCertificates(plan.certificates, plan.keySpec, path.join(runDir, "pki")));
+    const managed = plan.database.managed;
+    const facts = buildStackFacts(plan, {
         region: plan.region,
-        topology,
         certificates: {
             internalCaPem: certificates.ca.certificatePem,
             frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
@@ -167,7 +162,7 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
     });
 
     // What the program stores in SSM: generated passwords, the servers' TLS keys, the Datadog key.
-    const parameters = secretParameterNames(plan.stack);
+    const { parameters } = plan;
     // As StackSecrets stores them: the app's password always, root and replication only for self-managed databases.
     const passwords: Record<string, string> = { [parameters.datadogApiKey]: `rehearsal-${crypto.randomBytes(16).toString("hex")}`, [parameters.mysqlAppPassword]: randomSecret() };
     if (!managed) {
@@ -257,8 +252,8 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
         datadog: standIns.datadog,
         lb: roots[topology.loadBalancer.key],
         apps: topology.appServers.map((s) => roots[s.key]),
-        primary: rootOf(primaryDatabase(topology)),
-        replica: rootOf(replicaDatabase(topology)),
+        primary: rootOf(plan.database.primary),
+        replica: rootOf(plan.database.replica),
         routerRuleset,
         timings,
         cloudInitSeconds,

@@ -1,5 +1,5 @@
-import { APP_UNIT_NAME } from "../components/appserver/renderApp";
-import { MARIADB_SERVICE } from "../components/database/renderMysqlConfig";
+import { APP_UNIT_NAME } from "../render/app";
+import { MARIADB_SERVICE } from "../render/mysqlConfig";
 import { must, run, RunResult } from "./exec";
 import { ServerRoot } from "./roots";
 

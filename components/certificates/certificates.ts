@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
-import { CertificateSettings, CertificateSpec, certificateSpecs, keySpec, ServerIdentity } from "./certificateSpecs";
+import { CertificateSettings, CertificateSpec, certificateSpecs, keySpec, ServerIdentity } from "../../model";
 
 /** A PEM certificate chain and its private key, used for the load balancer instead of a generated certificate. */
 export interface ProvidedCertificate {

@@ -14,7 +14,7 @@ export const RDS_PARAMETER_FAMILY = "mysql8.4";
  */
 export const RDS_MASTER_USERNAME = "webapp";
 
-/** The RDS instances' settings (the stack config's `database` section carries them, see config/webStackArgs.ts). */
+/** The RDS instances' settings (the stack config's `database` section carries them, see webStackArgs.ts). */
 export interface ManagedDatabaseSettings {
     /** RDS instance class of the writer and the replica (db.t4g.small). */
     readonly rdsInstanceClass: pulumi.Input<string>;

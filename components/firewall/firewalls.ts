@@ -1,7 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { backendPort, BackendHops, PORTS } from "../servers/serverFiles";
-import { DatabasePlacement } from "../servers/topology";
+import { BackendHops, backendPort, DatabasePlacement, PORTS } from "../../model";
 import { withTags } from "../tags";
 
 // clientCidrs, adminCidrs, backendHops and databasePlacement are plain values: each CIDR,

@@ -1,6 +1,6 @@
 import * as datadog from "@pulumi/datadog";
 import * as pulumi from "@pulumi/pulumi";
-import { MonitorFacts, monitorSpecs, noDataTimeframeMinutes, WEB_QPS_METRIC } from "./monitorQueries";
+import { MonitorFacts, monitorSpecs, noDataTimeframeMinutes, WEB_QPS_METRIC } from "../../model";
 
 export interface MonitoringArgs {
     readonly facts: MonitorFacts;

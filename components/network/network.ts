@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withTags } from "../tags";
-import { planSubnetCidrs, subnetCidrsFromConfig, Tier, TierSubnetCidrs, TIERS } from "./subnetPlan";
+import { planSubnetCidrs, subnetCidrsFromConfig, Tier, TierSubnetCidrs, TIERS } from "../../model";
 
 /** A subnet the stack does not create: its id, and its CIDR, which server addresses are derived from before anything exists. */
 export interface ExistingSubnet {

@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { withTags } from "../tags";
-import { SecretParameterNames } from "./parameterNames";
+import { SecretParameterNames } from "../../model";
 
 export interface StackSecretsArgs {
     /** The SSM parameter names to store under (secretParameterNames(stack)). */

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { withTags } from "../tags";
-import { bundleKey, renderBootstrap } from "./renderBootstrap";
-import { DATA_VOLUME } from "./serverFiles";
+import { bundleKey, renderBootstrap } from "../../render/bootstrap";
+import { DATA_VOLUME } from "../../model";
 
 /**
  * The official Debian 13 (trixie) AMI: published by the Debian cloud team's AWS account

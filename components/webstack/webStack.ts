@@ -1,27 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Certificates, ProvidedCertificate } from "../certificates/certificates";
-import { certificateOrganization, CertificateSettings } from "../certificates/certificateSpecs";
-import { renderServerBundle } from "../cloudinit/renderServerBundle";
-import { ManagedDatabase, ManagedDatabaseSettings } from "../database/managedDatabase";
-import { RDS_APP_USER_PATH } from "../database/renderRdsAppUser";
-import { Firewalls } from "../firewall/firewalls";
-import { BackendHop } from "../loadbalancer/renderHaproxyConfig";
-import { MonitoringSettings } from "../monitoring/monitorQueries";
-import { Monitoring } from "../monitoring/monitoring";
-import { Network, NetworkSettings } from "../network/network";
-import { secretParameterNames } from "../secrets/parameterNames";
-import { StackSecrets } from "../secrets/secrets";
-import { ConfigBucket } from "../servers/configBucket";
-import { DEBIAN_AMI, Server } from "../servers/server";
-import { BackendHopMigration, backendHops, buildServerFiles, StackFacts } from "../servers/serverFiles";
-import { buildStackFacts } from "../servers/stackFacts";
-import { certifiedServers, DatabasePlacement, planTopology, ServerPlan } from "../servers/topology";
+import { Certificates, ProvidedCertificate } from "../certificates";
+import { BackendHop, BackendHopMigration, buildStackFacts, CertificateSettings, DatabasePlacement, MonitoringSettings, planWebStack, ServerPlan, StackFacts } from "../../model";
+import { renderServerBundle } from "../../render/serverBundle";
+import { ManagedDatabase, ManagedDatabaseSettings } from "../database";
+import { RDS_APP_USER_PATH } from "../../render/rdsAppUser";
+import { Firewalls } from "../firewall";
+import { Monitoring } from "../monitoring";
+import { Network, NetworkSettings } from "../network";
+import { StackSecrets } from "../secrets";
+import { ConfigBucket, DEBIAN_AMI, Server } from "../servers";
+import { buildServerFiles } from "../../render/serverFiles";
 import { withTags } from "../tags";
 
 /**
  * Everything WebStack needs, independent of how it was obtained: the program maps its validated
- * stack config onto it (config/webStackArgs.ts), and any other program can build it by hand.
+ * stack config onto it (webStackArgs.ts), and any other program can build it by hand.
  *
  * Most settings are plain values, not Inputs: they decide which resources exist (how many
  * servers, where the database runs, which firewall rules) or are rendered into the servers'
@@ -117,29 +111,32 @@ export class WebStack extends pulumi.ComponentResource {
         const { stack } = args;
         const placement = config.database.placement;
 
+        // Servers, addresses, certificates and secret names, decided before any resource exists.
+        const plan = planWebStack(config, stack);
+        const { topology } = plan;
+
         const network = new Network(`${name}-network`, { config: config.network, internalDomain: config.internalDomain, tags: args.tags }, parent);
-        const topology = planTopology(config, network.subnetCidrs);
 
         const certificates = new Certificates(
             `${name}-tls`,
-            { config: config.certificate, domain: config.domain, servers: certifiedServers(topology), provided: args.providedCertificate, organization: certificateOrganization(stack) },
+            { config: config.certificate, domain: config.domain, servers: plan.certifiedServers, provided: args.providedCertificate, organization: plan.organization },
             parent,
         );
-        const parameters = secretParameterNames(stack);
+        const { parameters } = plan;
         const secrets = new StackSecrets(
             `${name}-secrets`,
             {
                 parameters,
                 tlsPrivateKeys: { [topology.loadBalancer.key]: certificates.frontendPrivateKeyPem, ...certificates.serverPrivateKeyPems },
                 datadogApiKey: args.datadogApiKey,
-                selfManagedDatabase: placement !== "rds",
+                selfManagedDatabase: !plan.database.managed,
                 tags: args.tags,
             },
             parent,
         );
         const firewalls = new Firewalls(
             `${name}-fw`,
-            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: backendHops(config.backendHop, config.backendHopMigration), databasePlacement: placement, tags: args.tags },
+            { vpcId: network.vpcId, clientCidrs: config.clientCidrs, adminCidrs: config.adminCidrs, backendHops: plan.backendHops, databasePlacement: placement, tags: args.tags },
             parent,
         );
 
@@ -170,15 +167,15 @@ export class WebStack extends pulumi.ComponentResource {
         // retainOnDelete keeps it through a replacement or `pulumi destroy` (and the plan's
         // --compare exits 1 when one would be replaced or deleted).
         const dataVolumes: Record<string, aws.ebs.Volume> = {};
-        for (const plan of topology.databaseServers) {
-            dataVolumes[plan.key] = new aws.ebs.Volume(
-                `${name}-${plan.key}-data`,
+        for (const server of topology.databaseServers) {
+            dataVolumes[server.key] = new aws.ebs.Volume(
+                `${name}-${server.key}-data`,
                 {
-                    availabilityZone: aws.ec2.getSubnetOutput({ id: network.subnetIds[plan.tier][plan.zoneIndex] }, parent).availabilityZone,
+                    availabilityZone: aws.ec2.getSubnetOutput({ id: network.subnetIds[server.tier][server.zoneIndex] }, parent).availabilityZone,
                     size: config.database.dataVolumeGb,
                     type: "gp3",
                     encrypted: true,
-                    tags: withTags(args.tags, { Name: `${name}-${plan.key}-data` }),
+                    tags: withTags(args.tags, { Name: `${name}-${server.key}-data` }),
                 },
                 { ...parent, retainOnDelete: true },
             );
@@ -195,11 +192,8 @@ export class WebStack extends pulumi.ComponentResource {
                 dataVolumeIds,
             ])
             .apply(([regionName, caPem, frontendPem, serverPems, endpoints, volumeIds]) =>
-                buildStackFacts({
-                    config,
-                    stack,
+                buildStackFacts(plan, {
                     region: regionName,
-                    topology,
                     certificates: { internalCaPem: caPem, frontendChainPem: frontendPem, serverCertificatePem: serverPems },
                     managedDatabase: endpoints ? { writerHost: endpoints[0], readerHost: endpoints[1], masterSecretArn: endpoints[2] } : undefined,
                     dataVolumeIds: volumeIds,
@@ -213,16 +207,16 @@ export class WebStack extends pulumi.ComponentResource {
 
         const configBucket = new ConfigBucket(`${name}-config`, { tags: args.tags }, parent);
         const servers: Record<string, Server> = {};
-        for (const plan of topology.servers) {
-            const files = facts.apply((f) => buildServerFiles(plan, f));
-            servers[plan.key] = new Server(
-                `${name}-${plan.key}`,
+        for (const server of topology.servers) {
+            const files = facts.apply((f) => buildServerFiles(server, f));
+            servers[server.key] = new Server(
+                `${name}-${server.key}`,
                 {
-                    instanceType: instanceTypeFor(plan),
+                    instanceType: instanceTypeFor(server),
                     amiId,
-                    subnetId: network.subnetIds[plan.tier][plan.zoneIndex],
-                    privateIp: plan.privateIp,
-                    securityGroupIds: groupsFor(plan),
+                    subnetId: network.subnetIds[server.tier][server.zoneIndex],
+                    privateIp: server.privateIp,
+                    securityGroupIds: groupsFor(server),
                     bundle: files.apply(renderServerBundle),
                     configBucket: { name: configBucket.bucketName, arn: configBucket.bucketArn },
                     region,
@@ -233,10 +227,10 @@ export class WebStack extends pulumi.ComponentResource {
                     // The server that creates the RDS app user reads the master secret, and only it.
                     secretsManagerArns: files.apply((f) => (f.files.some((file) => file.path === RDS_APP_USER_PATH) && managed ? [managed.masterSecretArn] : [])),
                     privateZoneId: network.privateZoneId,
-                    fqdn: plan.fqdn,
-                    publicAddress: plan.role === "load-balancer",
-                    dataVolumeId: dataVolumes[plan.key]?.id,
-                    followLatestImage: config.refreshImage.includes(plan.key),
+                    fqdn: server.fqdn,
+                    publicAddress: server.role === "load-balancer",
+                    dataVolumeId: dataVolumes[server.key]?.id,
+                    followLatestImage: config.refreshImage.includes(server.key),
                     tags: args.tags,
                 },
                 parent,
@@ -245,7 +239,7 @@ export class WebStack extends pulumi.ComponentResource {
 
         const monitoring = new Monitoring(
             `${name}-monitoring`,
-            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: placement === "rds", config: config.monitoring } },
+            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: plan.database.managed, config: config.monitoring } },
             parent,
         );
 

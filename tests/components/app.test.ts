@@ -5,7 +5,7 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { renderAppSource } from "../../components/appserver/renderApp";
+import { renderAppSource } from "../../render/app";
 
 // The rendered app, run for real by python3, against a stand-in for PyMySQL at its module
 // interface: the stand-in records every statement and can fail like a real connection.
@@ -105,7 +105,7 @@ describe("the sample app (python3, real process)", function () {
     });
 
     it("is a real Python file that compiles on its own, installed byte for byte", () => {
-        const source = path.join(__dirname, "..", "..", "components", "appserver", "app", "app.py");
+        const source = path.join(__dirname, "..", "..", "render", "verbatim", "app.py");
         const compiled = spawnSync("python3", ["-c", "import sys; compile(open(sys.argv[1]).read(), sys.argv[1], 'exec')", source], { encoding: "utf8" });
         assert.equal(compiled.status, 0, compiled.stderr);
         assert.equal(renderAppSource(), fs.readFileSync(source, "utf8"));

@@ -4,18 +4,18 @@ import * as dgram from "dgram";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderServerBundle, ServerBundleSpec } from "../../components/cloudinit/renderServerBundle";
-import { renderApplierFiles } from "../../components/servers/renderBootstrap";
+import { renderServerBundle, ServerBundleSpec } from "../../render/serverBundle";
+import { renderApplierFiles } from "../../render/bootstrap";
 import { AwsStandIn, startAwsStandIn } from "../../rehearsal/standins/awsEndpoint";
 
-// The applier exactly as servers get it (components/servers/applier/webstack-apply.py), run
+// The applier exactly as servers get it (render/verbatim/webstack-apply.py), run
 // by the system's python3 with the real AWS CLI against the S3 + SSM stand-in, real
 // `unshare`/`mount --bind` for its checks, and its fixed paths (/etc/webstack,
 // /var/lib/webstack) bind-mounted from a temporary directory in a private mount namespace
 // (the directories are created on this machine as empty mount points if missing).
 // The services' check and reload commands are small shell commands that leave evidence.
 
-const APPLIER = path.join(__dirname, "../../components/servers/applier/webstack-apply.py");
+const APPLIER = path.join(__dirname, "../../render/verbatim/webstack-apply.py");
 const BUCKET = "webstack-config-test123";
 const KEY = "servers/webstack-app-0.yaml";
 const PARAMETER = "/webstack/test/tls/app-0.key";

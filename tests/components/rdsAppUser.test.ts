@@ -3,7 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { APP_PRIVILEGES, renderRdsAppUserScript, RdsAppUserSpec } from "../../components/database/renderRdsAppUser";
+import { APP_PRIVILEGES, renderRdsAppUserScript, RdsAppUserSpec } from "../../render/rdsAppUser";
 
 // The rendered script, run by python3 with stand-ins at its real interfaces: an `aws` command
 // that answers get-secret-value as the CLI does, and a PyMySQL module that records what is

@@ -4,16 +4,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
-import { renderNginxSite } from "../../components/appserver/renderNginxSite";
-import { renderCloudInit } from "../../components/cloudinit/renderCloudInit";
-import { renderMysqlConfig } from "../../components/database/renderMysqlConfig";
-import { renderDatabaseBootstrap } from "../../components/database/renderReplicationBootstrap";
-import { renderHostFirewall } from "../../components/firewall/renderHostFirewall";
-import { HaproxySpec, renderHaproxyConfig } from "../../components/loadbalancer/renderHaproxyConfig";
-import { renderDatadogChecks } from "../../components/monitoring/renderDatadogFiles";
-import { BOOTSTRAP_MAX_BYTES, renderApplierFiles, renderBootstrap } from "../../components/servers/renderBootstrap";
-import { renderServerBundle } from "../../components/cloudinit/renderServerBundle";
-import { renderAutoUpgrades } from "../../components/servers/renderUnattendedUpgrades";
+import { renderNginxSite } from "../../render/nginxSite";
+import { renderCloudInit } from "../../render/cloudInit";
+import { renderMysqlConfig } from "../../render/mysqlConfig";
+import { renderDatabaseBootstrap } from "../../render/replicationBootstrap";
+import { renderHostFirewall } from "../../render/hostFirewall";
+import { HaproxySpec, renderHaproxyConfig } from "../../render/haproxyConfig";
+import { renderDatadogChecks } from "../../render/datadogFiles";
+import { BOOTSTRAP_MAX_BYTES, renderApplierFiles, renderBootstrap } from "../../render/bootstrap";
+import { renderServerBundle } from "../../render/serverBundle";
+import { renderAutoUpgrades } from "../../render/unattendedUpgrades";
 
 const haproxySpec: HaproxySpec = {
     domain: "www.example.com",

@@ -1,9 +1,7 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { hostAddress, planSubnetCidrs } from "../../components/network/subnetPlan";
-import { buildServerFiles, hostFirewallRules } from "../../components/servers/serverFiles";
-import { buildStackFacts } from "../../components/servers/stackFacts";
-import { planTopology } from "../../components/servers/topology";
+import { buildStackFacts, hostAddress, planSubnetCidrs, planTopology, planWebStack } from "../../model";
+import { buildServerFiles, hostFirewallRules } from "../../render/serverFiles";
 import { configSchema } from "../../config/schema";
 import { ConfigError, validateConfig } from "../../config/validateConfig";
 
@@ -81,12 +79,10 @@ describe("config properties (fast-check)", () => {
                     "webstack:adminCidrs": JSON.stringify(c.adminCidrs),
                     "webstack:monitoring": JSON.stringify({ datadogAwsIntegration: true }),
                 });
-                const topology = planTopology(config, planSubnetCidrs(config.network.vpcCidr, config.network.availabilityZones));
-                const facts = buildStackFacts({
-                    config,
-                    stack: "prop",
+                const plan = planWebStack(config, "prop");
+                const { topology } = plan;
+                const facts = buildStackFacts(plan, {
                     region: "us-east-1",
-                    topology,
                     certificates: { internalCaPem: PEM, frontendChainPem: PEM, serverCertificatePem: Object.fromEntries(topology.servers.map((s) => [s.key, PEM])) },
                     managedDatabase: { writerHost: "w.rds.amazonaws.com", readerHost: "r.rds.amazonaws.com", masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-x" },
                     dataVolumeIds: Object.fromEntries(topology.databaseServers.map((s, i) => [s.key, `vol-0prop${i}`])),

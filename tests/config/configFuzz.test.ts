@@ -1,7 +1,6 @@
 import { strict as assert } from "assert";
 import * as fc from "fast-check";
-import { subnetCidrsFromConfig } from "../../components/network/subnetPlan";
-import { planTopology } from "../../components/servers/topology";
+import { planTopology, subnetCidrsFromConfig } from "../../model";
 import { ConfigError, validateConfig } from "../../config/validateConfig";
 
 // 1,000 generated hostile configs: each is either valid and plans (subnets, topology: what the

@@ -21,7 +21,7 @@ describe("Pulumi.yaml", () => {
         // Run alone after an edit, this fails until `npm run build`: the state `pulumi up` would refuse.
         assert.deepEqual(staleSources(process.cwd(), path.join(process.cwd(), "bin")), []);
         const stamp = JSON.parse(fs.readFileSync("bin/build-stamp.json", "utf8")) as { sources: string[] };
-        for (const file of ["main.ts", "index.ts", "components/webstack/webStack.ts", "components/servers/applier/webstack-bootstrap.py"]) {
+        for (const file of ["main.ts", "index.ts", "components/webstack/webStack.ts", "render/verbatim/webstack-bootstrap.py"]) {
             assert.ok(stamp.sources.includes(file), `${file} is not in the build`);
         }
     });

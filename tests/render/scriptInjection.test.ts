@@ -4,9 +4,9 @@ import * as fc from "fast-check";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { renderDatabaseBootstrap } from "../../components/database/renderReplicationBootstrap";
-import { renderDatadogInstallScript } from "../../components/monitoring/renderDatadogFiles";
-import { renderBootstrap } from "../../components/servers/renderBootstrap";
+import { renderDatabaseBootstrap } from "../../render/replicationBootstrap";
+import { renderDatadogInstallScript } from "../../render/datadogFiles";
+import { renderBootstrap } from "../../render/bootstrap";
 import { sqlString } from "../../render/quote";
 
 // Every script the program renders, fed hostile strings in every string field: each must still

@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { WebStack, WebStackArgs } from "../../components/webstack/webStack";
+import { WebStack, WebStackArgs } from "../../components/webstack";
 import { validateConfig } from "../../config/validateConfig";
-import { webStackArgs } from "../../config/webStackArgs";
+import { webStackArgs } from "../../webStackArgs";
 import { ProgramRun, RecordedResource, runProgram } from "../../plan/runProgram";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { inputs, programRun } from "../helpers/programRuns";

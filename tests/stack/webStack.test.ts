@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { bundleObjectOf, fileOf, inputs, ofType, programRun, userDataOf } from "../helpers/programRuns";
-import { HOST_FIREWALL_PATH } from "../../components/firewall/renderHostFirewall";
+import { HOST_FIREWALL_PATH } from "../../render/hostFirewall";
 import { ProgramRun, runProgram, unwrapSecrets } from "../../plan/runProgram";
 import { loadStackConfig } from "../../plan/stackConfig";
 import { describeStatement, evaluateRequest } from "../../policy-pack/lib/iam/evaluate";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { renderBootstrap } from "../../../components/servers/renderBootstrap";
+import { renderBootstrap } from "../../../render/bootstrap";
 import { firewallOnEveryServer } from "../../../policy-pack/policies/firewall-on-every-server";
 import { noSecretsInUserData } from "../../../policy-pack/policies/no-secrets-in-user-data";
 import { noPublicDatabase } from "../../../policy-pack/policies/no-public-database";

@@ -1,4 +1,4 @@
-import { hostAddress, Tier, TierSubnetCidrs } from "../network/subnetPlan";
+import { hostAddress, Tier, TierSubnetCidrs } from "./subnets";
 
 /**
  * Where MySQL runs. colocated: on the first two app servers (primary, replica); dedicated: on

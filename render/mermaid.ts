@@ -1,11 +1,7 @@
-import { WebstackConfig } from "../config/schema";
-import { backendPort, PORTS } from "../components/servers/serverFiles";
-import { Topology } from "../components/servers/topology";
+import { backendPort, PORTS, WebStackPlan } from "../model";
 
 export interface MermaidInput {
-    stack: string;
-    config: WebstackConfig;
-    topology: Topology;
+    plan: WebStackPlan;
     /** Names of the Datadog monitors the plan registered. */
     monitors: string[];
 }
@@ -17,10 +13,10 @@ export interface MermaidInput {
  * the Datadog monitors.
  */
 export function renderMermaid(input: MermaidInput): string {
-    const { config, topology } = input;
+    const { settings, topology, database } = input.plan;
     const id = (key: string) => key.replace(/[^A-Za-z0-9]/g, "_");
-    const tlsHop = config.backendHop === "tls";
-    const lines = ["flowchart LR", `    clients(["clients ${config.clientCidrs.join(", ")}"])`];
+    const tlsHop = settings.backendHop === "tls";
+    const lines = ["flowchart LR", `    clients(["clients ${settings.clientCidrs.join(", ")}"])`];
 
     for (const server of topology.servers) {
         lines.push(`    subgraph fw_${id(server.key)}["firewall: ${server.key} (security group + nftables)"]`);
@@ -33,14 +29,13 @@ export function renderMermaid(input: MermaidInput): string {
         lines.push(`    ${id(topology.loadBalancer.key)} ${tlsHop ? "==" : "-."} "${label}" ${tlsHop ? "==>" : ".->"} ${id(app.key)}`);
     }
 
-    const primary = topology.databaseServers.find((s) => s.database?.role === "primary");
-    const replica = topology.databaseServers.find((s) => s.database?.role === "replica");
+    const { primary, replica } = database;
     if (primary && replica) {
         lines.push(`    ${id(primary.key)} == "GTID replication over TLS" ==> ${id(replica.key)}`);
         for (const app of topology.appServers.filter((s) => s.key !== primary.key)) {
             lines.push(`    ${id(app.key)} -- "MySQL TLS (writes)" --> ${id(primary.key)}`);
         }
-    } else if (config.database.placement === "rds") {
+    } else if (database.managed) {
         lines.push(`    subgraph rds["Amazon RDS for MySQL"]`);
         lines.push(`        rds_writer[("writer, Multi-AZ standby")]`);
         lines.push(`        rds_reader[("read replica")]`);

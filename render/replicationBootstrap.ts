@@ -1,4 +1,4 @@
-import { assertAlphanumericShellVariables, fromShellVariable, heredocText, identifier, shellQuote, sqlHeredoc } from "../../render/quote";
+import { assertAlphanumericShellVariables, fromShellVariable, heredocText, identifier, shellQuote, sqlHeredoc } from "./quote";
 export interface DatabaseBootstrapSpec {
     role: "primary" | "replica";
     databaseName: string;

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { CloudInitSpec } from "./renderCloudInit";
+import { CloudInitSpec } from "./cloudInit";
 
 /** A secret the applier reads from SSM Parameter Store and writes to a file (never into the bundle). */
 export interface SecretFile {

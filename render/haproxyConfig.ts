@@ -1,4 +1,5 @@
-export type BackendHop = "plaintext" | "tls";
+import { BackendHop } from "../model";
+
 
 export interface HaproxyBackend {
     /** Server name in haproxy.cfg and in the stats (app-0). */

@@ -1,121 +1,16 @@
-import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "../appserver/renderApp";
-import { renderNginxSite } from "../appserver/renderNginxSite";
-import { CloudInitFile } from "../cloudinit/renderCloudInit";
-import { DataVolume, ReloadableService, SecretFile, ServerBundleSpec } from "../cloudinit/renderServerBundle";
-import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "../database/renderReplicationBootstrap";
-import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "../database/renderRdsAppUser";
-import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "../database/renderMysqlConfig";
-import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "../firewall/renderHostFirewall";
-import { BackendHop, renderHaproxyConfig } from "../loadbalancer/renderHaproxyConfig";
-import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "../monitoring/renderDatadogFiles";
-import { SecretParameterNames } from "../secrets/parameterNames";
-import { APPLIER_PATH, APPLIER_TIMER, APPLIER_UNIT, renderApplierFiles } from "./renderBootstrap";
-import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./renderUnattendedUpgrades";
-import { primaryDatabase, replicaDatabase, ServerPlan, Topology } from "./topology";
-
-export const PORTS = {
-    http: 80,
-    https: 443,
-    ssh: 22,
-    mysql: 3306,
-    app: 8000,
-    nginxStatus: 8081,
-    haproxyStats: 8404,
-} as const;
-
-/** nginx's port on the app servers: 443 when the hop is re-encrypted, 80 when plaintext. */
-export function backendPort(hop: BackendHop): number {
-    return hop === "tls" ? PORTS.https : PORTS.http;
-}
-
-export type BackendHopMigration = "serve-both" | "dial-new";
-
-/** The hop the load balancer dials, and the hops the app servers serve (plaintext first). */
-export interface BackendHops {
-    dialed: BackendHop;
-    served: BackendHop[];
-    /** The hop dialed before the migration began (backendHop outside one). */
-    from: BackendHop;
-}
-
-/**
- * Outside a migration the app servers serve the one hop the load balancer dials. During one
- * both are served, so the load balancer can move from one to the other in any order the
- * servers apply their bundles: first it still dials the hop being left (serve-both), then
- * backendHop (dial-new).
- */
-export function backendHops(hop: BackendHop, migration?: BackendHopMigration): BackendHops {
-    if (!migration) return { dialed: hop, served: [hop], from: hop };
-    const leaving: BackendHop = hop === "tls" ? "plaintext" : "tls";
-    return { dialed: migration === "serve-both" ? leaving : hop, served: ["plaintext", "tls"], from: leaving };
-}
-
-export const PATHS = {
-    internalCa: "/etc/webstack/tls/internal-ca.pem",
-    serverCertificate: "/etc/webstack/tls/server.crt",
-    serverKey: "/etc/webstack/tls/server.key",
-    mysqlCertificate: "/etc/mysql/tls/server.crt",
-    mysqlKey: "/etc/mysql/tls/server.key",
-    frontendCertificate: "/etc/haproxy/tls/site.pem",
-    rdsCaBundle: "/etc/webstack/tls/rds-ca.pem",
-    rootPassword: "/etc/webstack/secrets/mysql-root-password",
-    replicationPassword: "/etc/webstack/secrets/mysql-replication-password",
-    appPassword: "/etc/webstack/secrets/mysql-app-password",
-    /** Root-only copy of the app password on the primary, which creates the app user. */
-    appPasswordForGrants: "/etc/webstack/secrets/mysql-app-password-for-grants",
-    mysqlSocket: "/run/mysqld/mysqld.sock",
-    /** Root's MySQL client options (password + socket), written by the database bootstrap. */
-    rootOptionFile: "/root/.my.cnf",
-    haproxyAdminSocket: "/run/haproxy/admin.sock",
-    nginxSite: "/etc/nginx/sites-available/webstack.conf",
-} as const;
-
-/**
- * Database users. On RDS the master user keeps the name "webapp" (see RDS_MASTER_USERNAME),
- * so the application's own least-privilege user there is "webstack_app".
- */
-export const DATABASE_USERS = { app: "webapp", rdsApp: "webstack_app", replication: "replicator" } as const;
-export const HSTS_MAX_AGE_SECONDS = 63072000; // two years, as the HSTS preload list asks
-
-/** Everything about the stack a server's files depend on, as plain values. */
-export interface StackFacts {
-    stack: string;
-    region: string;
-    domain: string;
-    /** The hop HAProxy dials. */
-    backendHop: BackendHop;
-    /** The hops nginx serves to the load balancer: backendHop, and during a migration both. */
-    servedBackendHops: BackendHop[];
-    databaseName: string;
-    clientCidrs: string[];
-    adminCidrs: string[];
-    topology: Topology;
-    /** Where the app finds its database: the self-managed servers or the RDS endpoints. */
-    database: {
-        writerHost: string;
-        readerHost: string;
-        port: number;
-        managed: boolean;
-        /** The user the app connects as. */
-        appUser: string;
-        /** RDS only: the Secrets Manager secret with the master credentials, read by the first app server to create appUser. */
-        masterSecretArn?: string;
-    };
-    parameters: SecretParameterNames;
-    certificates: {
-        internalCaPem: string;
-        /** Certificate chain served to clients by the load balancer. */
-        frontendChainPem: string;
-        /** Certificate of each app/database server, by server key. */
-        serverCertificatePem: Record<string, string>;
-    };
-    monitoring: { site: string; tags: string[] };
-    /** EBS volume id of each self-managed database server's data volume, by server key. */
-    dataVolumeIds: Record<string, string>;
-}
-
-/** The data volume every self-managed database server keeps /var/lib/mysql on. */
-export const DATA_VOLUME = { device: "/dev/sdf", label: "webstack-data", mountPoint: "/var/lib/mysql", unit: "webstack-data.service" } as const;
+import { APP_DIR, APP_ENV_FILE, APP_UNIT_NAME, renderAppEnvironment, renderAppSource, renderAppUnit } from "./app";
+import { renderNginxSite } from "./nginxSite";
+import { CloudInitFile } from "./cloudInit";
+import { DataVolume, ReloadableService, SecretFile, ServerBundleSpec } from "./serverBundle";
+import { DATABASE_BOOTSTRAP_PATH, renderDatabaseBootstrap } from "./replicationBootstrap";
+import { RDS_APP_USER_PATH, renderRdsAppUserScript } from "./rdsAppUser";
+import { MARIADB_CONFIG_PATH, MARIADB_PACKAGE, MARIADB_SERVICE, renderMysqlConfig } from "./mysqlConfig";
+import { HOST_FIREWALL_PATH, HostFirewallRule, renderHostFirewall } from "./hostFirewall";
+import { backendPort, DATA_VOLUME, DATABASE_USERS, HSTS_MAX_AGE_SECONDS, PATHS, PORTS, primaryDatabase, replicaDatabase, ServerPlan, StackFacts } from "../model";
+import { renderHaproxyConfig } from "./haproxyConfig";
+import { DATADOG_INSTALL_PATH, renderDatadogChecks, renderDatadogInstallScript } from "./datadogFiles";
+import { APPLIER_PATH, APPLIER_TIMER, APPLIER_UNIT, renderApplierFiles } from "./bootstrap";
+import { AUTO_UPGRADES_PATH, renderAutoUpgrades, UNATTENDED_UPGRADES_PACKAGE } from "./unattendedUpgrades";
 
 /**
  * Every file, package, secret, boot command and reloadable service of one server, from plain

@@ -1,13 +1,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { stringify } from "yaml";
-import { CloudInitFile } from "../cloudinit/renderCloudInit";
+import { CloudInitFile } from "./cloudInit";
 
 /**
  * A server's life is its user data; its configuration is a bundle it pulls. The user data is
  * a small boot script that names the server's bundle in S3 and nothing else, so a
  * certificate renewal, a scale-out or a backend-hop switch changes the bundle, never the user
- * data, and never replaces a server. The applier (components/servers/applier/) ships inside
+ * data, and never replaces a server. The applier (render/verbatim/webstack-apply.py) ships inside
  * the bundle and applies it at boot, on a timer and on demand.
  */
 export const BOOTSTRAP_PATH = "/usr/local/sbin/webstack-bootstrap";
@@ -33,7 +33,8 @@ export function bundleKey(serverResourceName: string): string {
     return `servers/${serverResourceName}.yaml`;
 }
 
-const applierSource = (file: string) => fs.readFileSync(path.join(__dirname, "applier", file), "utf8");
+// Real Python files in render/verbatim/, copied into bin/ by the build.
+const applierSource = (file: string) => fs.readFileSync(path.join(__dirname, "verbatim", file), "utf8");
 
 /** The user data: packages the boot script needs, where the bundle is, and the boot script. */
 export function renderBootstrap(spec: BootstrapSpec): string {

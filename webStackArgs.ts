@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { WebStackArgs } from "../components/webstack/webStack";
-import { WebstackConfig } from "./schema";
-import { ProvidedCertificate } from "./validateConfig";
+import { WebStackArgs } from "./components/webstack";
+import { WebstackConfig } from "./config/schema";
+import { ProvidedCertificate } from "./config/validateConfig";
 
 /**
  * The validated stack config as WebStack's arguments. WebStack knows nothing of the schema; this

@@ -47,12 +47,15 @@ function fromNumber(n: number): string {
     return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
 }
 
+/** What the subnets are planned from (a slice of NetworkSettings, and of the stack config's network). */
+export interface NetworkShape {
+    readonly vpcCidr: string;
+    readonly availabilityZones: number;
+    readonly existingVpc?: { readonly publicSubnets: { cidr: string }[]; readonly appSubnets: { cidr: string }[]; readonly databaseSubnets: { cidr: string }[] };
+}
+
 /** The subnet CIDRs the stack's servers live in: planned for a new VPC, or the existing ones given. */
-export function subnetCidrsFromConfig(network: {
-    vpcCidr: string;
-    availabilityZones: number;
-    existingVpc?: { publicSubnets: { cidr: string }[]; appSubnets: { cidr: string }[]; databaseSubnets: { cidr: string }[] };
-}): TierSubnetCidrs {
+export function subnetCidrsFromConfig(network: NetworkShape): TierSubnetCidrs {
     const existing = network.existingVpc;
     if (!existing) {
         return planSubnetCidrs(network.vpcCidr, network.availabilityZones);

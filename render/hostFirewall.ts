@@ -1,5 +1,5 @@
 import * as ipaddr from "ipaddr.js";
-import { nftString } from "../../render/quote";
+import { nftString } from "./quote";
 
 export interface HostFirewallRule {
     /** Why the port is open; rendered as a comment beside the rule. */

@@ -1,6 +1,6 @@
 /**
  * How the stack's certificates are made (the stack config's `certificate` section maps onto it
- * one to one; see config/webStackArgs.ts). Plain values: they decide which resources exist and
+ * one to one; see webStackArgs.ts). Plain values: they decide which resources exist and
  * are computed with before anything is created.
  */
 export interface CertificateSettings {

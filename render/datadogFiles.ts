@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
-import { shellQuote } from "../../render/quote";
-import { Component } from "../servers/topology";
+import { shellQuote } from "./quote";
+import { Component } from "../model";
 
 export interface DatadogAgentSpec {
     site: string;

@@ -29,9 +29,9 @@ export const APP_UNIT_NAME = "webstack-app.service";
  * Python's standard library plus PyMySQL, both Debian packages: nothing fetched at boot.
  */
 export function renderAppSource(): string {
-    // A real Python file next to this one (copied into bin/ by the build), so it can be compiled,
+    // A real Python file in render/verbatim/ (copied into bin/ by the build), so it can be compiled,
     // linted and run on its own.
-    return fs.readFileSync(path.join(__dirname, "app", "app.py"), "utf8");
+    return fs.readFileSync(path.join(__dirname, "verbatim", "app.py"), "utf8");
 }
 
 /** Environment of the app's systemd unit: where things are, never a secret. */
