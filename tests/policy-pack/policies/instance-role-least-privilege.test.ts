@@ -74,6 +74,15 @@ describe("instance-role-least-privilege", () => {
         assert.deepStrictEqual(check(policy, server("web-0", elsewhere)), []);
     });
 
+    it("treats a customer policy whose path spells a managed policy's ARN as the customer policy it is", () => {
+        const arn = "arn:aws:iam::111122223333:policy/x/arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+        const broad = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: "*" }] };
+        const [web, profile, role, inline, attachment] = server("web-0", ownOnly, [arn]);
+        const customer = resource("aws:iam/policy:Policy", "crafted", { name: "AmazonSSMManagedInstanceCore", path: "/x/arn:aws:iam::aws:policy/", arn, policy: JSON.stringify(broad) });
+        const findings = check(policy, [web, profile, role, inline, attachment, customer]);
+        assert.deepStrictEqual(findings.map((f) => f.message.split(" through ")[1]), [`${arn} statement #0. Replace the wildcard Resource with the exact ARNs the server reads at boot; the webstack program grants each server its own parameters only.`]);
+    });
+
     it("reports a parameter listing by path on its own", () => {
         const findings = check(policy, server("web-0", [...ownOnly, { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: "arn:aws:ssm:*:*:parameter/*" }]));
         assert.deepStrictEqual(findings.map((f) => f.message.split(" on resources")[0]), ["web-0: its instance role web-0-role may ssm:GetParametersByPath (SSM parameters)"]);

