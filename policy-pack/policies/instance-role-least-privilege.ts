@@ -14,24 +14,27 @@ import { instanceRoles, PROFILE_HOLDER_TYPES } from "../lib/iam/instanceRoles";
  * a probe ARN in the stack's own account and region. Only a wildcard grant (`*`, `parameter/*`,
  * a bucket's `/*`...) can allow that, and that grant is reported with its statement.
  */
-const READS: { action: string; probe: (account: string, region: string) => string; store: string }[] = [
-    { action: "ssm:GetParameter", store: "SSM parameters", probe: (a, r) => `arn:aws:ssm:${r}:${a}:parameter/policy-probe/not-this-servers` },
-    { action: "ssm:GetParameters", store: "SSM parameters", probe: (a, r) => `arn:aws:ssm:${r}:${a}:parameter/policy-probe/not-this-servers` },
-    { action: "ssm:GetParametersByPath", store: "SSM parameters", probe: (a, r) => `arn:aws:ssm:${r}:${a}:parameter/policy-probe` },
-    { action: "secretsmanager:GetSecretValue", store: "Secrets Manager secrets", probe: (a, r) => `arn:aws:secretsmanager:${r}:${a}:secret:policy-probe-AbCdEf` },
-    { action: "s3:GetObject", store: "S3 objects", probe: () => "arn:aws:s3:::policy-probe-bucket/not-this-servers" },
-    { action: "kms:Decrypt", store: "KMS keys", probe: (a, r) => `arn:aws:kms:${r}:${a}:key/00000000-0000-0000-0000-000000000000` },
+const READS: { action: string; probe: (account: string, region: string, partition: string) => string; store: string }[] = [
+    { action: "ssm:GetParameter", store: "SSM parameters", probe: (a, r, p) => `arn:${p}:ssm:${r}:${a}:parameter/policy-probe/not-this-servers` },
+    { action: "ssm:GetParameters", store: "SSM parameters", probe: (a, r, p) => `arn:${p}:ssm:${r}:${a}:parameter/policy-probe/not-this-servers` },
+    { action: "ssm:GetParametersByPath", store: "SSM parameters", probe: (a, r, p) => `arn:${p}:ssm:${r}:${a}:parameter/policy-probe` },
+    { action: "secretsmanager:GetSecretValue", store: "Secrets Manager secrets", probe: (a, r, p) => `arn:${p}:secretsmanager:${r}:${a}:secret:policy-probe-AbCdEf` },
+    { action: "s3:GetObject", store: "S3 objects", probe: (_a, _r, p) => `arn:${p}:s3:::policy-probe-bucket/not-this-servers` },
+    { action: "kms:Decrypt", store: "KMS keys", probe: (a, r, p) => `arn:${p}:kms:${r}:${a}:key/00000000-0000-0000-0000-000000000000` },
 ];
 
-/** The account and region the stack's own ARNs use (the first found), for realistic probes. */
-function accountAndRegion(texts: string[]): { account: string; region: string } {
+/**
+ * The partition, account and region the stack's own ARNs use (the first found), for realistic
+ * probes: a role in aws-cn or aws-us-gov grants its wildcards in that partition.
+ */
+function accountAndRegion(texts: string[]): { partition: string; account: string; region: string } {
     for (const text of texts) {
-        const m = /arn:aws[a-z-]*:(?:ssm|secretsmanager|kms|ec2|rds):([a-z]{2}-[a-z]+-\d):(\d{12}):/.exec(text);
+        const m = /arn:(aws[a-z-]*):(?:ssm|secretsmanager|kms|ec2|rds):([a-z]{2}(?:-[a-z]+)+-\d):(\d{12}):/.exec(text);
         if (m) {
-            return { region: m[1], account: m[2] };
+            return { partition: m[1], region: m[2], account: m[3] };
         }
     }
-    return { region: "us-east-1", account: "123456789012" };
+    return { partition: "aws", region: "us-east-1", account: "123456789012" };
 }
 
 export const instanceRoleLeastPrivilege: StackValidationPolicy = {
@@ -49,17 +52,18 @@ export const instanceRoleLeastPrivilege: StackValidationPolicy = {
         if (roles.length === 0) {
             args.notApplicable("no instance, launch template, launch configuration, spot request or spot fleet carries an instance profile with a known role");
         }
-        const { account, region } = accountAndRegion(resources.filter((r) => r.type.startsWith("aws:iam/")).map((r) => JSON.stringify(r.props)));
+        const { partition, account, region } = accountAndRegion(resources.filter((r) => r.type.startsWith("aws:iam/")).map((r) => JSON.stringify(r.props)));
         for (const role of roles) {
             const granted = new Map<string, string[]>();
             for (const read of READS) {
-                const result = evaluateRequest(role.policies, read.action, read.probe(account, region));
+                const result = evaluateRequest(role.policies, read.action, read.probe(account, region, partition));
                 if (result.decision === "allow" && result.statement) {
                     const key = describeStatement(result.statement);
                     granted.set(key, [...(granted.get(key) ?? []), `${read.action} (${read.store})`]);
                 }
             }
-            const urn = resources.find((r) => r.name === role.instance)?.urn;
+            // The holder's own URN: a profile or role may have the same logical name as the instance.
+            const urn = role.urn;
             for (const [statement, actions] of granted) {
                 const managed = /^arn:aws[a-z-]*:iam::aws:policy\//.test(statement);
                 reportViolation(

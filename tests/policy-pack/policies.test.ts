@@ -13,6 +13,16 @@ describe("policies", () => {
         assert.strictEqual(new Set(policies.map(p => p.name)).size, policies.length);
     });
 
+    it("every policy and every setting has a description (the engine sends the policy's with each violation, `pulumi policy` shows the settings')", () => {
+        for (const p of policies) {
+            assert.ok(typeof p.description === "string" && p.description.trim().length > 0, `${p.name} has no description`);
+            for (const [knob, schema] of Object.entries(p.configSchema?.properties ?? {})) {
+                const description = (schema as { description?: unknown }).description;
+                assert.ok(typeof description === "string" && description.trim().length > 0, `${p.name}.${knob} has no description`);
+            }
+        }
+    });
+
     it("the dev stack (reference design) reports exactly the three documented weaknesses", () => {
         const findings = check(policies, devStack());
         assert.deepStrictEqual(findings.map(f => `${f.policy}:${f.resource}`), [

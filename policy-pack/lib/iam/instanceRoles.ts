@@ -7,11 +7,15 @@ export interface IamResource {
     type: string;
     name: string;
     props: Record<string, any>;
+    /** Its URN, when the caller has one: passed on to the InstanceRole of a profile holder. */
+    urn?: string;
 }
 
 export interface InstanceRole {
     /** The resource that carries the profile: an instance, launch template, launch configuration, spot request or spot fleet. */
     instance: string;
+    /** That resource's URN, when it was given one (logical names are unique per type only, so the name alone may be ambiguous). */
+    urn?: string;
     /** The input that names the profile, when it is not the resource's own top-level one (a spot fleet's launchSpecifications[i].iamInstanceProfile). */
     at?: string;
     profile: string;
@@ -61,7 +65,7 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
     const byType = (type: string) => ofType(resources, type);
     const profiles = byType("aws:iam/instanceProfile:InstanceProfile");
     const customerPolicies = byType("aws:iam/policy:Policy");
-    const roleBehind = (profileRef: string): Omit<InstanceRole, "instance" | "at"> | undefined => {
+    const roleBehind = (profileRef: string): Omit<InstanceRole, "instance" | "urn" | "at"> | undefined => {
         const profile = profiles.find((p) => nameOf(p) === lastSegment(profileRef));
         const role = profile ? String(profile.props.role ?? "") : "";
         if (!profile || !role) {
@@ -111,7 +115,7 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
         for (const { ref, at } of PROFILE_REFS[resource.type]?.(resource.props) ?? []) {
             const found = typeof ref === "string" ? roleBehind(ref) : undefined;
             if (found) {
-                result.push({ instance: resource.name, ...(at !== undefined ? { at } : {}), ...found });
+                result.push({ instance: resource.name, ...(resource.urn !== undefined ? { urn: resource.urn } : {}), ...(at !== undefined ? { at } : {}), ...found });
             }
         }
     }
