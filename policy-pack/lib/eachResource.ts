@@ -14,12 +14,12 @@ export interface ResourceWithFiles {
     files?: UserData;
 }
 
-/** A validateStack that runs `check` on each resource, its findings reported on that resource. */
-export function eachResource(check: (resource: ResourceWithFiles, report: (message: string) => void, args: StackValidationArgs) => void) {
-    return (args: StackValidationArgs, reportViolation: ReportViolation): void => {
+/** A validateStack that runs `check` on each resource, its findings reported on that resource; `settings` is passed through (lib/definePolicy.ts). */
+export function eachResource<S>(check: (resource: ResourceWithFiles, report: (message: string) => void, settings: S) => void) {
+    return (args: StackValidationArgs, reportViolation: ReportViolation, settings: S): void => {
         for (const r of args.resources) {
             const files = isServerType(r.type) ? readServerFiles(r, args.resources) : undefined;
-            check({ type: r.type, name: r.name, urn: r.urn, props: r.props, files }, (message) => reportViolation(message, r.urn), args);
+            check({ type: r.type, name: r.name, urn: r.urn, props: r.props, files }, (message) => reportViolation(message, r.urn), settings);
         }
     };
 }

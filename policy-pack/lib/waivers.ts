@@ -1,4 +1,4 @@
-// Waivers, implemented once: every policy in policies.ts is wrapped so a violation on a waived
+// Waivers, implemented once: every policy in policies/index.ts is wrapped so a violation on a waived
 // resource is dropped, while an expired waiver still reports (and says it expired) so
 // accepted risks are revisited rather than forgotten.
 import {

@@ -1,32 +1,24 @@
 // Hardening: long-lived certificates outlive key compromises and browsers reject leaf
 // certificates valid for more than 398 days; early renewal avoids expiry outages.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { bool, num } from "../lib/props";
 import { TLS_LOCALLY_SIGNED_CERT, TLS_SELF_SIGNED_CERT } from "../lib/types";
 
-const schema = policySchema({
-    maxLeafValidityDays: { type: "integer", minimum: 1, default: 398, description: "Maximum validity of a leaf certificate, in days." },
-    maxCaValidityDays: { type: "integer", minimum: 1, default: 3650, description: "Maximum validity of a CA certificate (isCaCertificate), in days." },
-    requireEarlyRenewal: { type: "boolean", default: true, description: "Require earlyRenewalHours > 0 so `pulumi up` renews before expiry." },
-});
-
-interface Config {
-    maxLeafValidityDays: number;
-    maxCaValidityDays: number;
-    requireEarlyRenewal: boolean;
-}
-
-export const certificateValidity: ResourceValidationPolicy = {
+export const certificateValidity = definePolicy({
     name: "certificate-validity",
+    category: "hardening",
+    severity: "low",
     description: "TLS certificates must have a bounded validity period and renew early.",
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateResource: (args, reportViolation) => {
+    settings: {
+        maxLeafValidityDays: { type: "integer", minimum: 1, default: 398, description: "Maximum validity of a leaf certificate, in days." },
+        maxCaValidityDays: { type: "integer", minimum: 1, default: 3650, description: "Maximum validity of a CA certificate (isCaCertificate), in days." },
+        requireEarlyRenewal: { type: "boolean", default: true, description: "Require earlyRenewalHours > 0 so `pulumi up` renews before expiry." },
+    },
+    validateResource: (args, reportViolation, settings) => {
         if (args.type !== TLS_SELF_SIGNED_CERT && args.type !== TLS_LOCALLY_SIGNED_CERT) {
             return;
         }
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+        const cfg = settings();
         const isCa = bool(args.props.isCaCertificate) === true;
         const maxDays = isCa ? cfg.maxCaValidityDays : cfg.maxLeafValidityDays;
         const hours = num(args.props.validityPeriodHours);
@@ -48,4 +40,4 @@ export const certificateValidity: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

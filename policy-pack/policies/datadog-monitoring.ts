@@ -1,34 +1,11 @@
 // Reference design control: every server runs a Datadog agent and web-server QPS is
 // monitored — an agent without a request-rate monitor would not page anyone.
-import { StackValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { DATADOG_MONITOR, EC2_INSTANCE } from "../lib/types";
 import { UserData } from "../lib/userData";
 import { readServerFiles } from "../lib/serverFiles";
-
-const schema = policySchema({
-    requestRateMetricPrefixes: {
-        type: "array",
-        items: { type: "string", minLength: 1 },
-        minItems: 1,
-        default: [
-            "haproxy.frontend.request",
-            "haproxy.frontend.http.request",
-            "haproxy.frontend.http_request",
-            "haproxy.backend.request",
-            "nginx.net.request_per_s",
-            "nginx.requests",
-            "aws.applicationelb.request_count",
-        ],
-        description: "Metric name prefixes that count as a web request-rate (QPS) metric in a monitor query.",
-    },
-});
-
-interface Config {
-    requestRateMetricPrefixes: string[];
-}
 
 const AGENT_INSTALL = /install_script_agent7|\b(apt-get|apt|yum|dnf)\s+install\b[^\n]*\bdatadog-agent\b/;
 
@@ -52,13 +29,30 @@ function metricsInQuery(query: string): string[] {
     return query.match(/[a-z_][a-z0-9_]*(\.[a-z0-9_]+)+/gi) ?? [];
 }
 
-export const datadogMonitoring: StackValidationPolicy = {
+export const datadogMonitoring = definePolicy({
     name: "datadog-monitoring",
+    category: "design-control",
+    severity: "medium",
     description: "Every server runs the Datadog agent and a monitor watches web request rate.",
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateStack: (args, reportViolation) => {
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+    settings: {
+        requestRateMetricPrefixes: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            minItems: 1,
+            default: [
+                "haproxy.frontend.request",
+                "haproxy.frontend.http.request",
+                "haproxy.frontend.http_request",
+                "haproxy.backend.request",
+                "nginx.net.request_per_s",
+                "nginx.requests",
+                "aws.applicationelb.request_count",
+            ],
+            description: "Metric name prefixes that count as a web request-rate (QPS) metric in a monitor query.",
+        },
+    },
+    validateStack: (args, reportViolation, settings) => {
+        const cfg = settings();
         const instances = ofType(args.resources, EC2_INSTANCE);
         if (instances.length === 0) {
             args.notApplicable("the stack has no EC2 instances");
@@ -86,4 +80,4 @@ export const datadogMonitoring: StackValidationPolicy = {
             );
         }
     },
-};
+});

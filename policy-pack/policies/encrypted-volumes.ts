@@ -1,7 +1,6 @@
 // Hardening: EBS volumes hold the database files and TLS keys; unencrypted volumes and
 // snapshots leak them to anyone who can copy a snapshot.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { arr, bool, obj } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
 import { EBS_VOLUME, INSTANCE_SHAPED, LAUNCH_TEMPLATE, SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
@@ -11,11 +10,11 @@ function notEncrypted(value: unknown): boolean {
     return value === undefined || bool(value) === false;
 }
 
-export const encryptedVolumes: ResourceValidationPolicy = {
+export const encryptedVolumes = definePolicy({
     name: "encrypted-volumes",
+    category: "hardening",
+    severity: "medium",
     description: `EBS volumes (root and data volumes of instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications; standalone volumes) must be encrypted; EC2 Fleets, Auto Scaling groups and spot fleets' launchTemplateConfigs launch from launch templates or launch configurations, judged as such (their overrides carry no block devices).${assumedDefaults("encrypted-volumes")}`,
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         const p = args.props;
         if (INSTANCE_SHAPED.includes(args.type)) {
@@ -71,4 +70,4 @@ export const encryptedVolumes: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

@@ -1,39 +1,32 @@
 // Lifecycle: an RDS or Aurora engine past its standard support date runs on RDS Extended
 // Support, billed per vCPU-hour, until AWS upgrades it for you. The table and its sources
 // are in lib/engineSupport.ts.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { standardSupportEnd } from "../lib/engineSupport";
 import { str } from "../lib/props";
 import { RDS_CLUSTER, RDS_INSTANCE } from "../lib/types";
 
-const schema = policySchema({
-    warnDaysBefore: {
-        type: "integer",
-        minimum: 0,
-        default: 90,
-        description: "Also report an engine whose standard support ends within this many days.",
-    },
-    asOf: {
-        type: "string",
-        pattern: "^\\d{4}-\\d{2}-\\d{2}$",
-        description: "Judge as of this date (YYYY-MM-DD) instead of today, e.g. to reproduce a finding.",
-    },
-});
-
-interface Config {
-    warnDaysBefore: number;
-    asOf?: string;
-}
-
 const DAY_MS = 24 * 3600 * 1000;
 
-export const engineVersionSupported: ResourceValidationPolicy = {
+export const engineVersionSupported = definePolicy({
     name: "engine-version-supported",
+    category: "aws-limit",
+    severity: "low",
     description: "RDS and Aurora engine versions must be inside AWS standard support (an absent engineVersion is AWS's current default and passes).",
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateResource: (args, reportViolation) => {
+    settings: {
+        warnDaysBefore: {
+            type: "integer",
+            minimum: 0,
+            default: 90,
+            description: "Also report an engine whose standard support ends within this many days.",
+        },
+        asOf: {
+            type: "string",
+            pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+            description: "Judge as of this date (YYYY-MM-DD) instead of today, e.g. to reproduce a finding.",
+        },
+    },
+    validateResource: (args, reportViolation, settings) => {
         if (args.type !== RDS_INSTANCE && args.type !== RDS_CLUSTER) {
             return;
         }
@@ -46,7 +39,7 @@ export const engineVersionSupported: ResourceValidationPolicy = {
         if (!end) {
             return;
         }
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+        const cfg = settings();
         const today = cfg.asOf ? Date.parse(`${cfg.asOf}T00:00:00Z`) : Date.now();
         const endsAt = Date.parse(`${end.ends}T23:59:59Z`);
         const days = Math.ceil((endsAt - today) / DAY_MS);
@@ -59,4 +52,4 @@ export const engineVersionSupported: ResourceValidationPolicy = {
             reportViolation(`${args.name}: ${engine} ${version} leaves RDS standard support on ${end.ends}, in ${days} days. Plan the \`engineVersion\` upgrade now.`);
         }
     },
-};
+});

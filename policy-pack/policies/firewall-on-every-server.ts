@@ -1,8 +1,7 @@
 // Reference design control: one firewall per server — an AWS security group in front of it
 // and a default-deny host firewall on it, so a mistake in one layer is caught by the other.
-import { StackValidationPolicy } from "@pulumi/policy";
 import { eachResource } from "../lib/eachResource";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { arr } from "../lib/props";
 import { EC2_INSTANCE } from "../lib/types";
 import { allTexts, fileContent, UserData } from "../lib/userData";
@@ -26,11 +25,11 @@ export function hostFirewallEnabled(ud: UserData): boolean {
     return nftablesDefaultDeny(ud) || ufwDefaultDeny(ud);
 }
 
-export const firewallOnEveryServer: StackValidationPolicy = {
+export const firewallOnEveryServer = definePolicy({
     name: "firewall-on-every-server",
+    category: "design-control",
+    severity: "medium",
     description: "Every server has a security group and a default-deny host firewall.",
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateStack: eachResource((args, reportViolation) => {
         if (args.type !== EC2_INSTANCE) {
             return;
@@ -54,4 +53,4 @@ export const firewallOnEveryServer: StackValidationPolicy = {
             );
         }
     }),
-};
+});

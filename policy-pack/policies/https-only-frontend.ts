@@ -1,26 +1,12 @@
 // Reference design control: www is served over HTTPS only — modern TLS at the frontend,
 // plain HTTP redirected, and HSTS so browsers never fall back to HTTP.
-import { StackValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { directives, HaproxyConfig, HaproxySection, parseHaproxyConfig, proxyMode, tlsFrontends } from "../lib/haproxy";
 import { arr, obj, str } from "../lib/props";
 import { assumedDefaults, PROVIDER_DEFAULTS } from "../lib/providerDefaults";
 import { LISTENER_TYPES } from "../lib/types";
 import { eachResource } from "../lib/eachResource";
 import { fileContent, isServerType } from "../lib/userData";
-
-const schema = policySchema({
-    minHstsMaxAgeSeconds: {
-        type: "integer",
-        minimum: 0,
-        default: 15552000,
-        description: "Minimum Strict-Transport-Security max-age in seconds (default 180 days).",
-    },
-});
-
-interface Config {
-    minHstsMaxAgeSeconds: number;
-}
 
 const GOOD_MIN_VERSIONS = ["TLSv1.2", "TLSv1.3"];
 
@@ -107,12 +93,20 @@ function redirectsToHttpsAction(action: unknown): boolean {
     return str(a?.type) === "redirect" && str(obj(a?.redirect)?.protocol)?.toUpperCase() === "HTTPS";
 }
 
-export const httpsOnlyFrontend: StackValidationPolicy = {
+export const httpsOnlyFrontend = definePolicy({
     name: "https-only-frontend",
+    category: "design-control",
+    severity: "medium",
     description: `The public frontend must serve HTTPS only: TLS 1.2+, HTTP redirected to HTTPS, HSTS set.${assumedDefaults("https-only-frontend")}`,
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateStack: eachResource((args, reportViolation, stack) => {
+    settings: {
+        minHstsMaxAgeSeconds: {
+            type: "integer",
+            minimum: 0,
+            default: 15552000,
+            description: "Minimum Strict-Transport-Security max-age in seconds (default 180 days).",
+        },
+    },
+    validateStack: eachResource((args, reportViolation, settings) => {
         if (isServerType(args.type)) {
             const ud = args.files;
             const text = ud && fileContent(ud, "/etc/haproxy/haproxy.cfg");
@@ -120,7 +114,7 @@ export const httpsOnlyFrontend: StackValidationPolicy = {
                 return;
             }
             // Read here, not for every resource: the config is copied on each read and most resources are not servers.
-            const cfg = withDefaults<Config>(schema, stack.getConfig());
+            const cfg = settings();
             const problems = haproxyHttpsProblems(text, cfg.minHstsMaxAgeSeconds);
             if (problems.length > 0) {
                 reportViolation(
@@ -150,4 +144,4 @@ export const httpsOnlyFrontend: StackValidationPolicy = {
             }
         }
     }),
-};
+});

@@ -1,17 +1,16 @@
 // Hardening: IMDSv1 lets any SSRF in the app read the instance role's credentials;
 // requiring session tokens (IMDSv2) closes that path.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { obj, str } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
 import { SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 import { isServerType } from "../lib/userData";
 
-export const imdsv2Required: ResourceValidationPolicy = {
+export const imdsv2Required = definePolicy({
     name: "imdsv2-required",
+    category: "hardening",
+    severity: "medium",
     description: `EC2 instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications must require IMDSv2 (metadataOptions.httpTokens = "required"); EC2 Fleets and Auto Scaling groups launch from launch templates, judged as such.${assumedDefaults("imdsv2-required")}`,
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         if (args.type === SPOT_FLEET_REQUEST) {
             // No metadataOptions input exists for inline specifications: IMDS takes its default.
@@ -44,4 +43,4 @@ export const imdsv2Required: ResourceValidationPolicy = {
             `Set \`metadataOptions: { httpTokens: "required" }\`; the webstack program sets it on every server.`,
         );
     },
-};
+});

@@ -3,8 +3,7 @@
 // documents, lib/iam/aws-managed-policies.json) together, explicit deny first. A role that may
 // read parameters, secrets, objects or keys that are not its own exposes them to anyone who
 // gets code running on that server (and, without IMDSv2, to any SSRF in its apps).
-import { StackValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { describeStatement, evaluateRequest } from "../lib/iam/evaluate";
 import { instanceRoles, PROFILE_HOLDER_TYPES } from "../lib/iam/instanceRoles";
 
@@ -37,12 +36,12 @@ function accountAndRegion(texts: string[]): { partition: string; account: string
     return { partition: "aws", region: "us-east-1", account: "123456789012" };
 }
 
-export const instanceRoleLeastPrivilege: StackValidationPolicy = {
+export const instanceRoleLeastPrivilege = definePolicy({
     name: "instance-role-least-privilege",
+    category: "hardening",
+    severity: "medium",
     description:
         "No instance role (through the instance profile of an instance, launch template, launch configuration, spot request or spot fleet launch specification; EC2 Fleets and Auto Scaling groups launch from templates or configurations, judged as such) may read SSM parameters, Secrets Manager secrets, S3 objects or KMS keys beyond the ones its policies name, judged as AWS evaluates inline, customer and AWS managed policies together.",
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         // Only the resources an instance role is made of: reading every resource's props copies the whole stack.
         const resources = args.resources
@@ -76,4 +75,4 @@ export const instanceRoleLeastPrivilege: StackValidationPolicy = {
             }
         }
     },
-};
+});

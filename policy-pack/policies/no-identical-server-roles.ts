@@ -1,7 +1,6 @@
 // Documented weakness #3: every server carries web/app and database together, so one
 // vulnerable component hits every server and tiers cannot be sized or firewalled apart.
-import { StackValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { serverRoles } from "../lib/serverRoles";
 import { ofType } from "../lib/resourceIndex";
 import { EC2_INSTANCE } from "../lib/types";
@@ -18,11 +17,11 @@ export function othersLike(names: string[], self: string): string {
     return rest > 0 ? `${named} and ${rest} other server${rest === 1 ? "" : "s"}` : named;
 }
 
-export const noIdenticalServerRoles: StackValidationPolicy = {
+export const noIdenticalServerRoles = definePolicy({
     name: "no-identical-server-roles",
+    category: "documented-weakness",
+    severity: "high",
     description: "Web/app and database tiers must run on separate servers.",
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         const mixed = ofType(args.resources, EC2_INSTANCE)
             .map(r => ({ r, ud: readServerFiles(r, args.resources) }))
@@ -42,4 +41,4 @@ export const noIdenticalServerRoles: StackValidationPolicy = {
             );
         }
     },
-};
+});

@@ -1,15 +1,13 @@
 // Documented weakness #1: TLS ends at the load balancer and the hop to the backends is
 // plaintext, so anyone inside the network can read or alter traffic.
-import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { PolicyResource } from "@pulumi/policy";
+import { definePolicy } from "../lib/definePolicy";
 import { parseHaproxyConfig, serverTlsSettings, tlsFrontends } from "../lib/haproxy";
 import { arr, obj, str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { LISTENER_TYPES, TARGET_GROUP_TYPES } from "../lib/types";
 import { readServerFiles } from "../lib/serverFiles";
 import { fileContent, isServerType } from "../lib/userData";
-
-const schema = policySchema({});
 
 const PLAINTEXT_TARGET_PROTOCOLS = ["HTTP", "TCP"];
 
@@ -155,11 +153,11 @@ function checkListener(listener: PolicyResource, targetGroups: Map<string, Polic
     }
 }
 
-export const noPlaintextBackendTraffic: StackValidationPolicy = {
+export const noPlaintextBackendTraffic = definePolicy({
     name: "no-plaintext-backend-traffic",
+    category: "documented-weakness",
+    severity: "high",
     description: "TLS must not end at the load balancer with a plaintext or unverified hop to the backends.",
-    enforcementLevel: "advisory",
-    configSchema: schema,
     validateStack: (args, reportViolation) => {
         const targetGroups = targetGroupsByReference(ofType(args.resources, ...TARGET_GROUP_TYPES));
         for (const r of args.resources) {
@@ -171,4 +169,4 @@ export const noPlaintextBackendTraffic: StackValidationPolicy = {
         }
         checkLeftoverPlaintext(args.resources, reportViolation);
     },
-};
+});

@@ -1,17 +1,16 @@
 // Hardening: a database must not have a public address; only the app tier talks to it.
-import { StackValidationPolicy } from "@pulumi/policy";
 import { eachResource } from "../lib/eachResource";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { arr, bool, obj } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
 import { serverRoles } from "../lib/serverRoles";
 import { EC2_INSTANCE, LAUNCH_TEMPLATE, RDS_INSTANCE } from "../lib/types";
 
-export const noPublicDatabase: StackValidationPolicy = {
+export const noPublicDatabase = definePolicy({
     name: "no-public-database",
+    category: "hardening",
+    severity: "high",
     description: `Databases (RDS or MySQL/MariaDB on EC2) must not be publicly addressable.${assumedDefaults("no-public-database")}`,
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateStack: eachResource((args, reportViolation) => {
         if (args.type === RDS_INSTANCE) {
             if (bool(args.props.publiclyAccessible) === true) {
@@ -36,4 +35,4 @@ export const noPublicDatabase: StackValidationPolicy = {
             );
         }
     }),
-};
+});

@@ -1,16 +1,15 @@
 // Hardening: secrets never appear in user data (see lib/secrets.ts for why).
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { findSecrets } from "../lib/secrets";
 import { BUCKET_OBJECT_TYPES, readBundleObject } from "../lib/serverFiles";
 import { SPOT_FLEET_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 import { allTexts, isServerType, readUserData } from "../lib/userData";
 
-export const noSecretsInUserData: ResourceValidationPolicy = {
+export const noSecretsInUserData = definePolicy({
     name: "no-secrets-in-user-data",
+    category: "hardening",
+    severity: "high",
     description: "User data, and the configuration bundles servers fetch from S3, must not contain private keys, access keys, API keys or literal passwords.",
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         const bundle = BUCKET_OBJECT_TYPES.includes(args.type);
         if (args.type === SPOT_FLEET_REQUEST) {
@@ -43,4 +42,4 @@ export const noSecretsInUserData: ResourceValidationPolicy = {
             );
         }
     },
-};
+});

@@ -1,8 +1,7 @@
 // Documented weakness #2: a single database server accepts writes — a single point of
 // failure for writes. Resolved by managed failover (RDS Multi-AZ, an Aurora cluster with a
 // standby instance) or a replicated set of writers.
-import { StackValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { bool, str } from "../lib/props";
 import { ofType } from "../lib/resourceIndex";
 import { serverRoles } from "../lib/serverRoles";
@@ -11,11 +10,11 @@ import { readServerFiles } from "../lib/serverFiles";
 
 const FIX = 'For the webstack program set webstack:database.placement to "rds"';
 
-export const noSingleDatabaseWriter: StackValidationPolicy = {
+export const noSingleDatabaseWriter = definePolicy({
     name: "no-single-database-writer",
+    category: "documented-weakness",
+    severity: "high",
     description: "The stack's database must not depend on a single writable server.",
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateStack: (args, reportViolation) => {
         // Self-managed MySQL/MariaDB: a server is a writer unless its server config sets read_only.
         const known = ofType(args.resources, EC2_INSTANCE).map(r => {
@@ -71,4 +70,4 @@ export const noSingleDatabaseWriter: StackValidationPolicy = {
             }
         }
     },
-};
+});

@@ -1,23 +1,9 @@
 // Hardening: administrative and database ports must never be reachable from the whole
 // internet. 80/443 open to the world is how a website works and is not flagged.
-import { ResourceValidationPolicy } from "@pulumi/policy";
 import { canonicalIpv4Cidr, isWorldCidr, sensitivePortsOpened, unionCoversInternet } from "../lib/cidr";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { arr, obj, str } from "../lib/props";
 import { SECURITY_GROUP, SECURITY_GROUP_INGRESS_RULE, SECURITY_GROUP_RULE } from "../lib/types";
-
-const schema = policySchema({
-    sensitivePorts: {
-        type: "array",
-        items: { type: "integer", minimum: 0, maximum: 65535 },
-        default: [22, 3306, 3389],
-        description: "Ports that must not be open to 0.0.0.0/0 or ::/0 (SSH, MySQL, RDP by default).",
-    },
-});
-
-interface Config {
-    sensitivePorts: number[];
-}
 
 /**
  * The CIDRs that open a rule to the whole internet: a /0, or IPv4 blocks whose union is every
@@ -33,13 +19,21 @@ function worldCidrs(cidrs: unknown[]): string[] {
     return unionCoversInternet(ipv4) ? ipv4 : [];
 }
 
-export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
+export const noWorldOpenAdminPorts = definePolicy({
     name: "no-world-open-admin-ports",
+    category: "hardening",
+    severity: "high",
     description: "Security groups must not open SSH, MySQL, RDP or all ports to 0.0.0.0/0 or ::/0.",
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateResource: (args, reportViolation) => {
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+    settings: {
+        sensitivePorts: {
+            type: "array",
+            items: { type: "integer", minimum: 0, maximum: 65535 },
+            default: [22, 3306, 3389],
+            description: "Ports that must not be open to 0.0.0.0/0 or ::/0 (SSH, MySQL, RDP by default).",
+        },
+    },
+    validateResource: (args, reportViolation, settings) => {
+        const cfg = settings();
         const check = (where: string, protocol: unknown, from: unknown, to: unknown, cidrs: string[], fix: string) => {
             if (cidrs.length === 0) {
                 return;
@@ -80,4 +74,4 @@ export const noWorldOpenAdminPorts: ResourceValidationPolicy = {
             check("ingress rule", args.props.ipProtocol, args.props.fromPort, args.props.toPort, cidrs, "Restrict `cidrIpv4`/`cidrIpv6` or use `referencedSecurityGroupId`.");
         }
     },
-};
+});

@@ -1,29 +1,23 @@
 // Hardening: database storage must be encrypted at rest and backed up long enough to
 // recover from a bad deploy or data corruption noticed late.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { bool, num, str } from "../lib/props";
 import { assumedDefaults } from "../lib/providerDefaults";
 import { RDS_CLUSTER, RDS_INSTANCE } from "../lib/types";
 
-const schema = policySchema({
-    minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention, in days." },
-});
-
-interface Config {
-    minBackupRetentionDays: number;
-}
-
-export const rdsEncryptionAndBackups: ResourceValidationPolicy = {
+export const rdsEncryptionAndBackups = definePolicy({
     name: "rds-encryption-and-backups",
+    category: "hardening",
+    severity: "medium",
     description: `RDS instances and clusters must encrypt storage and keep automated backups.${assumedDefaults("rds-encryption-and-backups")}`,
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateResource: (args, reportViolation) => {
+    settings: {
+        minBackupRetentionDays: { type: "integer", minimum: 1, maximum: 35, default: 7, description: "Minimum automated backup retention, in days." },
+    },
+    validateResource: (args, reportViolation, settings) => {
         if (args.type !== RDS_INSTANCE && args.type !== RDS_CLUSTER) {
             return;
         }
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+        const cfg = settings();
         const kind = args.type === RDS_INSTANCE ? "aws.rds.Instance" : "aws.rds.Cluster";
         const isReplica = args.type === RDS_INSTANCE && str(args.props.replicateSourceDb) !== undefined;
         const encryptedRaw = args.props.storageEncrypted;
@@ -44,4 +38,4 @@ export const rdsEncryptionAndBackups: ResourceValidationPolicy = {
             );
         }
     },
-};
+});

@@ -1,31 +1,24 @@
 // Hardening: weak keys make the certificates (and the internal CA) forgeable.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema, withDefaults } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { num, str } from "../lib/props";
 import { TLS_PRIVATE_KEY } from "../lib/types";
 
-const schema = policySchema({
-    minRsaBits: { type: "integer", minimum: 1024, default: 2048, description: "Minimum RSA key size in bits." },
-    allowedEcdsaCurves: { type: "array", items: { type: "string" }, default: ["P256", "P384", "P521"], description: "ECDSA curves accepted." },
-});
-
-interface Config {
-    minRsaBits: number;
-    allowedEcdsaCurves: string[];
-}
-
 const ALGORITHMS = ["RSA", "ECDSA", "ED25519"];
 
-export const tlsKeyStrength: ResourceValidationPolicy = {
+export const tlsKeyStrength = definePolicy({
     name: "tls-key-strength",
+    category: "hardening",
+    severity: "medium",
     description: "tls.PrivateKey must use RSA >= 2048 bits, an ECDSA curve of P256 or stronger, or ED25519.",
-    enforcementLevel: "advisory",
-    configSchema: schema,
-    validateResource: (args, reportViolation) => {
+    settings: {
+        minRsaBits: { type: "integer", minimum: 1024, default: 2048, description: "Minimum RSA key size in bits." },
+        allowedEcdsaCurves: { type: "array", items: { type: "string" }, default: ["P256", "P384", "P521"], description: "ECDSA curves accepted." },
+    },
+    validateResource: (args, reportViolation, settings) => {
         if (args.type !== TLS_PRIVATE_KEY) {
             return;
         }
-        const cfg = withDefaults<Config>(schema, args.getConfig());
+        const cfg = settings();
         const algorithm = str(args.props.algorithm);
         if (algorithm === undefined) {
             return; // unknown (it is a required input)
@@ -51,4 +44,4 @@ export const tlsKeyStrength: ResourceValidationPolicy = {
             }
         }
     },
-};
+});

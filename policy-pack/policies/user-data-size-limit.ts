@@ -1,8 +1,7 @@
 // Hard limit: EC2 refuses user data over 16 KB "in raw form, before it is base64-encoded"
 // (EC2 User Guide, "Run commands when you launch an EC2 instance with user data input").
 // A stack that passes preview would fail at `pulumi up` on the first server.
-import { ResourceValidationPolicy } from "@pulumi/policy";
-import { policySchema } from "../lib/configSchema";
+import { definePolicy } from "../lib/definePolicy";
 import { obj, str } from "../lib/props";
 import { EC2_INSTANCE, LAUNCH_CONFIGURATION, LAUNCH_TEMPLATE, SPOT_FLEET_REQUEST, SPOT_INSTANCE_REQUEST, spotFleetLaunchSpecifications } from "../lib/types";
 
@@ -69,11 +68,11 @@ export function userDataSizes(type: string, props: Record<string, unknown>): { b
     return size ? [size] : [];
 }
 
-export const userDataSizeLimit: ResourceValidationPolicy = {
+export const userDataSizeLimit = definePolicy({
     name: "user-data-size-limit",
+    category: "aws-limit",
+    severity: "medium",
     description: `EC2 user data must fit EC2's limit of ${USER_DATA_LIMIT_BYTES} bytes (raw, before base64), on instances, launch templates, launch configurations, spot requests and spot fleets' inline launch specifications (EC2 Fleets and Auto Scaling groups launch from launch templates or configurations, judged as such).`,
-    enforcementLevel: "advisory",
-    configSchema: policySchema({}),
     validateResource: (args, reportViolation) => {
         for (const size of userDataSizes(args.type, obj(args.props) ?? {})) {
             if (size.bytes <= USER_DATA_LIMIT_BYTES) {
@@ -88,4 +87,4 @@ export const userDataSizeLimit: ResourceValidationPolicy = {
             );
         }
     },
-};
+});

@@ -119,7 +119,7 @@ describe("layering: imports only go down a floor, and into a folder only through
             ["model/index.ts", 'export * from "./topology";\n'],
             ["model/topology.ts", 'import { PORTS } from "../render/haproxyConfig";\n'],
             ["render/haproxyConfig.ts", 'import { planTopology } from "../model/topology";\nimport { policies } from "../policy-pack/policies";\n'],
-            ["policy-pack/policies.ts", 'import { PORTS } from "../model";\n'],
+            ["policy-pack/policies/index.ts", 'import { PORTS } from "../../model";\n'],
             ["components/servers/index.ts", 'export * from "./server";\n'],
             ["components/servers/server.ts", 'import { withTags } from "../tags";\n'],
             ["components/tags.ts", ""],
@@ -130,7 +130,7 @@ describe("layering: imports only go down a floor, and into a folder only through
             'components/firewall/firewalls.ts: import "../../plan/runProgram" (components may not import tools, a floor up)',
             'components/firewall/firewalls.ts: import "../servers/server" (reaches past components/servers/index.ts: import "../servers" instead)',
             'model/topology.ts: import "../render/haproxyConfig" (model may not import render, a floor up)',
-            'policy-pack/policies.ts: import "../model" (standalone may not import model, a floor up)',
+            'policy-pack/policies/index.ts: import "../../model" (standalone may not import model, a floor up)',
             'render/haproxyConfig.ts: import "../model/topology" (reaches past model/index.ts: import "../model" instead)',
             'startup/buildFreshness.ts: import "../cli/commandLine" (startup/ stands alone and imports nothing of the project outside itself)',
         ]);

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { unwaivedPolicies } from "../../policy-pack/policies";
+import { prodPolicyConfigText } from "../../scripts/generatePolicyConfig";
 import { PROJECT_DOCS, ROOT, codeSpans, fencedBlocks, readDoc, tableRows } from "./markdown";
 
 const PROD_MANDATORY = "policy-pack/config/prod-mandatory.json";
@@ -17,11 +18,11 @@ describe("policy-pack/README.md", () => {
         );
     });
 
-    it("gives each policy the enforcement level it is defined with", () => {
+    it("gives each policy the category, severity and enforcement level it is defined with", () => {
         for (const policy of unwaivedPolicies) {
             const row = rows.find((r) => codeSpans(r[0])[0] === policy.name);
             assert.ok(row, `${policy.name} is not in the table`);
-            assert.equal(row[1], policy.enforcementLevel ?? "advisory", `${policy.name}: level`);
+            assert.deepEqual(row.slice(1, 4), [policy.category, policy.severity, policy.enforcementLevel ?? "advisory"], `${policy.name}: category, severity, level`);
         }
     });
 
@@ -30,15 +31,28 @@ describe("policy-pack/README.md", () => {
         for (const policy of unwaivedPolicies) {
             const row = rows.find((r) => codeSpans(r[0])[0] === policy.name)!;
             const expected = prodConfig[policy.name] ?? prodConfig.all ?? policy.enforcementLevel;
-            assert.equal(row[2], expected, `${policy.name}: level under ${PROD_MANDATORY}`);
+            assert.equal(row[4], expected, `${policy.name}: level under ${PROD_MANDATORY}`);
         }
     });
 
     it("says what each policy flags and what fixes it", () => {
         for (const row of rows) {
-            assert.equal(row.length, 5, `${row[0]}: five columns`);
-            assert.ok(row[3].length > 0 && row[4].length > 0, `${row[0]}: "flags" and "config that fixes it" are filled in`);
+            assert.equal(row.length, 7, `${row[0]}: seven columns`);
+            assert.ok(row[5].length > 0 && row[6].length > 0, `${row[0]}: "flags" and "config that fixes it" are filled in`);
         }
+    });
+});
+
+describe(PROD_MANDATORY, () => {
+    it("is what the policies' severities make it (npm run generate:policy-config writes it)", () => {
+        assert.equal(fs.readFileSync(path.join(ROOT, PROD_MANDATORY), "utf8"), prodPolicyConfigText(), "run npm run generate:policy-config and review the diff");
+    });
+
+    it("makes every high or critical policy mandatory and nothing else", () => {
+        const config = JSON.parse(prodPolicyConfigText()) as Record<string, string>;
+        const mandatory = Object.keys(config).filter((name) => config[name] === "mandatory");
+        assert.deepEqual(mandatory, unwaivedPolicies.filter((p) => p.severity === "high" || p.severity === "critical").map((p) => p.name));
+        assert.equal(config.all, "advisory");
     });
 });
 
