@@ -80,7 +80,7 @@ describe("instance-role-least-privilege", () => {
             // The correct twin: the same fleet with every specification on the least-privilege profile.
             const twin = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
                 ...fleet.inputs,
-                launchSpecifications: fleet.inputs.launchSpecifications.map((spec: Record<string, unknown>) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
+                launchSpecifications: (fleet.inputs.launchSpecifications as Record<string, unknown>[]).map((spec) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
             });
             assert.deepStrictEqual(check(policy, [twin, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]), []);
         });
