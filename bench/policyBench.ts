@@ -194,6 +194,7 @@ async function main(): Promise<void> {
         return { last, growth: last / first, lastCpu, growthCpu: lastCpu / firstCpu };
     };
     const plain = wholePack("plain copies (user data texts repeat)", shared);
+    // eslint-disable-next-line no-useless-assignment -- drops the plain copies so the next phase is measured without them in the heap
     shared = undefined;
     const stacks = sizes.map((size) => syntheticStack(template, size, true));
     console.log(`\ndistinct user data texts with a comment per copy: ${stacks.map((s) => `${distinctUserDataTexts(s)} in ${s.length}`).join(", ")}`);

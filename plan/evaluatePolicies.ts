@@ -174,7 +174,7 @@ export function loadPolicyConfig(path: string, policies: Policies = packPolicies
     try {
         parsed = JSON.parse(fs.readFileSync(path, "utf8"));
     } catch (e) {
-        throw new Error(`policy config ${path}: cannot read JSON: ${(e as Error).message}`);
+        throw new Error(`policy config ${path}: cannot read JSON: ${(e as Error).message}`, { cause: e });
     }
     return validatePolicyConfig(parsed, policies, `policy config ${path}`);
 }
