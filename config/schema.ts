@@ -209,7 +209,7 @@ const RESERVED_TAG_KEYS = ["env", "service", "role"];
 const datadogTag = z
     .string()
     .max(200, { message: "must be at most 200 characters (Datadog's tag limit)" })
-    .regex(/^[a-z][a-z0-9_.\/-]*:[a-z0-9_.:\/-]+$/, {
+    .regex(/^[a-z][a-z0-9_./-]*:[a-z0-9_.:/-]+$/, {
         message: "must be a Datadog tag key:value: a lower-case letter first, then only a-z, 0-9, _ - : . / (no quotes, spaces, commas or $)",
     })
     .refine((tag) => !RESERVED_TAG_KEYS.includes(tag.split(":")[0]), { message: `must not use the keys the stack sets itself: ${RESERVED_TAG_KEYS.join(", ")}` });

@@ -169,7 +169,7 @@ function valueAt(values: Record<string, unknown>, path: PropertyKey[]): unknown 
  */
 export function allowedKeysAt(path: PropertyKey[]): string[] {
     // Walk the schema's shape along the path; unwrap defaults and refinements on the way.
-    let schema: any = configSchema;
+    let schema: SchemaNode | undefined = configSchema as unknown as SchemaNode;
     for (const part of [undefined, ...path]) {
         schema = unwrap(schema);
         if (part !== undefined) {
@@ -181,7 +181,13 @@ export function allowedKeysAt(path: PropertyKey[]): string[] {
     return path.length === 0 ? [...keys, ...secretKeys] : keys;
 }
 
-function unwrap(schema: any): any {
+/** What allowedKeysAt reads of a zod schema: an object's shape, a wrapper's inner schema. */
+interface SchemaNode {
+    shape?: Record<string, SchemaNode | undefined>;
+    def?: { innerType?: SchemaNode; in?: SchemaNode; schema?: SchemaNode };
+}
+
+function unwrap(schema: SchemaNode | undefined): SchemaNode | undefined {
     let current = schema;
     for (let i = 0; i < 10 && current && !current.shape; i++) {
         current = current.def?.innerType ?? current.def?.in ?? current.def?.schema;

@@ -35,7 +35,7 @@ export function loadPreviousPlan(file: string, stack: string): PlanDocument {
     try {
         text = fs.readFileSync(file, "utf8");
     } catch (error) {
-        throw new Error(`--compare ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+        throw new Error(`--compare ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
     }
     let document: PlanDocument;
     try {

@@ -27,8 +27,8 @@ export interface PlannedResource {
     /** Parent resource URN or name; null for the stack's direct children. */
     parent: string | null;
     custom: boolean;
-    inputs: Record<string, any>;
-    outputs?: Record<string, any>;
+    inputs: Record<string, unknown>;
+    outputs?: Record<string, unknown>;
     /** Provider reference (`<provider urn>::<id>`) or provider URN. */
     provider?: string;
 }
@@ -75,12 +75,12 @@ function pulumiTypeOf(obj: unknown): string | undefined {
 }
 
 /** Same as the engine: the class's static __pulumiType, else its isInstance. */
-function isTypeOf(type: string, resourceClass: any): boolean {
+function isTypeOf(type: string, resourceClass: unknown): boolean {
     const pulumiType = pulumiTypeOf(resourceClass);
     if (pulumiType) {
         return type === pulumiType;
     }
-    const isInstance = resourceClass?.isInstance;
+    const isInstance = (resourceClass as { isInstance?: unknown } | undefined)?.isInstance;
     return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
 }
 
@@ -174,7 +174,7 @@ export function loadPolicyConfig(path: string, policies: Policies = packPolicies
     try {
         parsed = JSON.parse(fs.readFileSync(path, "utf8"));
     } catch (e) {
-        throw new Error(`policy config ${path}: cannot read JSON: ${(e as Error).message}`);
+        throw new Error(`policy config ${path}: cannot read JSON: ${(e as Error).message}`, { cause: e });
     }
     return validatePolicyConfig(parsed, policies, `policy config ${path}`);
 }
@@ -197,7 +197,7 @@ function resolveProviderResource(ref: string, byUrn: Map<string, PlannedResource
     return byUrn.get(ref) ?? byUrn.get(ref.slice(0, ref.lastIndexOf("::")));
 }
 
-function definedOnly(values: Record<string, any> | undefined): Record<string, any> {
+function definedOnly(values: Record<string, unknown> | undefined): Record<string, unknown> {
     return Object.fromEntries(Object.entries(values ?? {}).filter(([, v]) => v !== undefined));
 }
 
@@ -328,8 +328,8 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
                         name: r.name,
                         opts: defaultOptions(parent?.urn),
                         stackTags: stackStrings,
-                        isType: (cls: any) => isTypeOf(r.type, cls),
-                        asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
+                        isType: (cls: unknown) => isTypeOf(r.type, cls),
+                        asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
                         getConfig,
                         notApplicable: throwNotApplicable,
                     } as ResourceValidationArgs;
@@ -355,8 +355,8 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
                     opts: defaultOptions(parentOf.get(r)?.urn),
                     dependencies: [],
                     propertyDependencies: {},
-                    isType: (cls: any) => isTypeOf(r.type, cls),
-                    asType: (cls: any) => (isTypeOf(r.type, cls) ? props : undefined) as any,
+                    isType: (cls: unknown) => isTypeOf(r.type, cls),
+                    asType: (cls: unknown) => (isTypeOf(r.type, cls) ? props : undefined),
                 } as PolicyResource;
                 setProvider(pr, r);
                 policyResources.set(r.urn, pr);

@@ -35,7 +35,7 @@ export async function checkCloudInit(stack: BootedStack): Promise<CheckResult> {
     let ok = true;
     for (const root of Object.values(stack.roots)) {
         const out = await root.container!.run(["cloud-init", "status", "--format", "json"], { timeoutMs: 30000 });
-        let status: CloudInitStatus = {};
+        let status: CloudInitStatus;
         try {
             status = JSON.parse(out.stdout) as CloudInitStatus;
         } catch {

@@ -387,6 +387,7 @@ async function checkHostFirewallAlone(stack: BootedStack): Promise<CheckResult> 
         return verdict("firewall.host-layer-alone", r.ok, r.ok ? `security-group mirror disabled: the rendered host nftables alone still blocks client → backend/db/ssh and lb → db — ${summarize(expectations)}` : r.lines.join("; "));
     } finally {
         const restored = await nft(sgFile);
+        // eslint-disable-next-line no-unsafe-finally -- a router left without its ruleset must fail the run, whatever the check found
         if (restored.code !== 0) throw new Error(`could not restore the router ruleset: ${restored.stderr}`);
     }
 }

@@ -57,7 +57,7 @@ const randomSecret = () => crypto.randomBytes(32).toString("base64").replace(/[^
 export function acquireLock(): void {
     if (fs.existsSync(LOCK_FILE)) {
         const pid = Number(fs.readFileSync(LOCK_FILE, "utf8"));
-        let alive = false;
+        let alive: boolean;
         try {
             process.kill(pid, 0);
             alive = pid !== process.pid;

@@ -9,7 +9,7 @@ export interface ResourceWithFiles {
     type: string;
     name: string;
     urn: string;
-    props: Record<string, any>;
+    props: Record<string, unknown>;
     /** Server types only: user data plus the bundles it fetches; undefined when unknown. */
     files?: UserData;
 }

@@ -31,10 +31,10 @@ export function bool(value: unknown): boolean | undefined {
     return undefined;
 }
 
-export function arr(value: unknown): any[] | undefined {
+export function arr(value: unknown): unknown[] | undefined {
     return Array.isArray(value) ? value : undefined;
 }
 
-export function obj(value: unknown): Record<string, any> | undefined {
-    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, any>) : undefined;
+export function obj(value: unknown): Record<string, unknown> | undefined {
+    return value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

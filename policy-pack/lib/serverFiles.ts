@@ -12,7 +12,7 @@ export const BUCKET_OBJECT_TYPES = ["aws:s3/bucketObjectv2:BucketObjectv2", "aws
 export interface StackResource {
     type: string;
     name: string;
-    props: Record<string, any>;
+    props: Record<string, unknown>;
 }
 
 /** An S3 object the user data names: by the boot script's KEY=value lines or by an s3:// URI. */
@@ -90,7 +90,7 @@ function bundleObjectsByKey(resources: readonly StackResource[]): Map<string, Bu
 }
 
 /** The server files of a bundle object (its content as cloud-config), if it is one. */
-export function readBundleObject(props: Record<string, any>): UserData | undefined {
+export function readBundleObject(props: Record<string, unknown>): UserData | undefined {
     if (typeof props.content !== "string" || !props.content.trimStart().startsWith("#cloud-config")) {
         return undefined;
     }

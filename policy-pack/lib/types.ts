@@ -11,8 +11,8 @@ export const SPOT_FLEET_REQUEST = "aws:ec2/spotFleetRequest:SpotFleetRequest";
  * type, subnet, weight, priority and instance requirements (plus, for an ASG, another launch
  * template, which is judged as a launch template), so they need no judging of their own.
  */
-export function spotFleetLaunchSpecifications(props: Record<string, any>): Record<string, any>[] {
-    return Array.isArray(props.launchSpecifications) ? props.launchSpecifications.filter((s: unknown): s is Record<string, any> => s !== null && typeof s === "object") : [];
+export function spotFleetLaunchSpecifications(props: Record<string, unknown>): Record<string, unknown>[] {
+    return Array.isArray(props.launchSpecifications) ? props.launchSpecifications.filter((s: unknown): s is Record<string, unknown> => s !== null && typeof s === "object") : [];
 }
 /** Launch paths whose inputs have an instance's shape (rootBlockDevice, ebsBlockDevices, metadataOptions, userData). */
 export const INSTANCE_SHAPED = [EC2_INSTANCE, LAUNCH_CONFIGURATION, SPOT_INSTANCE_REQUEST];

@@ -109,7 +109,7 @@ export function parseUserDataText(text: string): UserData {
  * and `userDataBase64`. Returns undefined when it is absent or not yet known (preview).
  * Equal texts give the same frozen object, parsed once.
  */
-export function readUserData(props: Record<string, any> | undefined): UserData | undefined {
+export function readUserData(props: Record<string, unknown> | undefined): UserData | undefined {
     if (!props) {
         return undefined;
     }

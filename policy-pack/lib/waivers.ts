@@ -76,10 +76,10 @@ function waivingReporter(waivers: unknown, defaultUrn: string | undefined, defau
 }
 
 /** Keeps the engine's fast type filter working on the wrapped function. */
-function copyPulumiType<T extends Function>(from: Function, to: T): T {
-    const t = (from as any).__pulumiType;
+function copyPulumiType<T extends object>(from: object, to: T): T {
+    const t = (from as { __pulumiType?: unknown }).__pulumiType;
     if (t !== undefined) {
-        (to as any).__pulumiType = t;
+        (to as { __pulumiType?: unknown }).__pulumiType = t;
     }
     return to;
 }

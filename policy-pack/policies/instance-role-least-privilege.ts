@@ -46,7 +46,7 @@ export const instanceRoleLeastPrivilege = definePolicy({
         // Only the resources an instance role is made of: reading every resource's props copies the whole stack.
         const resources = args.resources
             .filter((r) => r.type.startsWith("aws:iam/") || PROFILE_HOLDER_TYPES.includes(r.type))
-            .map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, any>, urn: r.urn }));
+            .map((r) => ({ type: r.type, name: r.name, props: r.props as Record<string, unknown>, urn: r.urn }));
         const roles = instanceRoles(resources);
         if (roles.length === 0) {
             args.notApplicable("no instance, launch template, launch configuration, spot request or spot fleet carries an instance profile with a known role");

@@ -47,7 +47,7 @@ export const noWorldOpenAdminPorts = definePolicy({
             }
         };
         if (args.type === SECURITY_GROUP) {
-            const rules = (arr(args.props.ingress) ?? []).map(obj).filter((r): r is Record<string, any> => r !== undefined);
+            const rules = (arr(args.props.ingress) ?? []).map(obj).filter((r): r is Record<string, unknown> => r !== undefined);
             rules.forEach((r, i) => {
                 const cidrs = worldCidrs([...(arr(r.cidrBlocks) ?? []), ...(arr(r.ipv6CidrBlocks) ?? [])]);
                 check(`ingress[${i}]`, r.protocol, r.fromPort, r.toPort, cidrs, "Restrict its `cidrBlocks`/`ipv6CidrBlocks` (or use `securityGroups`).");

@@ -63,7 +63,7 @@ describe("renderHaproxyConfig", () => {
 
     it("plaintext hop: plain HTTP server lines", () => {
         const cfg = renderHaproxyConfig({ ...haproxySpec, backendHop: "plaintext", backendPort: 80 });
-        assert.match(cfg, /^    server app-0 10\.20\.64\.10:80 check$/m);
+        assert.match(cfg, /^ {4}server app-0 10\.20\.64\.10:80 check$/m);
         assert.doesNotMatch(cfg, /verify required/);
     });
 
@@ -235,7 +235,7 @@ describe("renderServerBundle", () => {
             }).replace(/^#cloud-config\n/, ""),
         );
         assert.deepEqual(Object.keys(doc), ["packages", "write_files", "runcmd", "webstack"]);
-        assert.deepEqual(doc.write_files.map((f: any) => f.path), ["/usr/local/sbin/webstack-apply", "/etc/systemd/system/webstack-apply.service", "/etc/systemd/system/webstack-apply.timer"]);
+        assert.deepEqual(doc.write_files.map((f: { path: string }) => f.path), ["/usr/local/sbin/webstack-apply", "/etc/systemd/system/webstack-apply.service", "/etc/systemd/system/webstack-apply.timer"]);
         assert.deepEqual(doc.webstack.secrets[0], { parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" });
         assert.deepEqual(doc.webstack.users, ["webstack-app"]);
         assert.equal(doc.webstack.services[0].reload[0][1], "reload-or-restart");
@@ -246,7 +246,7 @@ describe("renderServerBundle", () => {
 describe("renderDatadogChecks", () => {
     const spec = { haproxyMetricsUrl: "http://127.0.0.1:8404/metrics", nginxStatusUrl: "http://127.0.0.1:8081/nginx_status", mysqlSocket: "/run/mysqld/mysqld.sock", publicHostname: "www.example.com", tags: ["env:dev"], certificateFiles: [] as string[] };
     it("configures only the checks for what the server runs", () => {
-        const paths = (components: any[]) => renderDatadogChecks({ ...spec, components }).map((f) => f.path.split("/")[4]);
+        const paths = (components: Parameters<typeof renderDatadogChecks>[0]["components"]) => renderDatadogChecks({ ...spec, components }).map((f) => f.path.split("/")[4]);
         assert.deepEqual(paths(["load-balancer"]), ["haproxy.d", "tls.d"]);
         assert.deepEqual(paths(["web", "app", "database"]), ["nginx.d", "mysql.d"]);
         assert.deepEqual(renderDatadogChecks({ ...spec, components: ["web"], certificateFiles: ["/c.pem"] }).map((f) => f.path.split("/")[4]), ["nginx.d", "tls.d"]);
@@ -258,7 +258,7 @@ describe("renderDatadogChecks", () => {
         assert.deepEqual(tls.instances[1], { local_cert_path: "/etc/haproxy/tls/site.pem", tags: ["env:dev", "cert_path:/etc/haproxy/tls/site.pem"] });
         const db = renderDatadogChecks({ ...spec, components: ["web", "database"], certificateFiles: ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"] });
         const dbTls = parse(db.find((f) => f.path.endsWith("tls.d/conf.yaml"))!.content);
-        assert.deepEqual(dbTls.instances.map((i: any) => i.local_cert_path), ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"]);
+        assert.deepEqual(dbTls.instances.map((i: { local_cert_path?: string }) => i.local_cert_path), ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"]);
     });
     it("reads HAProxy's Prometheus endpoint and MySQL replication through the socket", () => {
         const [haproxy] = renderDatadogChecks({ ...spec, components: ["load-balancer"] });

@@ -44,6 +44,17 @@ describe("README", () => {
         assert.equal(packageJson.scripts.test, "npm run --silent build && tsc --noEmit -p . && mocha");
     });
 
+    it("gives the style checks .ci/run runs: eslint at zero warnings, then prettier", () => {
+        const row = tableRows(readme, "").find((r) => r[0].includes("style"));
+        assert.ok(row, `the README's command table has a "style" row`);
+        assert.deepEqual(codeSpans(row[1]), ["npm run lint", "npm run format:check"]);
+        for (const command of codeSpans(row[1])) {
+            assert.ok(ciCommands("dev").includes(command), `.ci/run runs \`${command}\``);
+        }
+        assert.equal(packageJson.scripts.lint, "eslint --max-warnings 0 .");
+        assert.equal(packageJson.scripts["format:check"], "prettier --check .");
+    });
+
     it("gives the main command .ci/run runs for every stack", () => {
         const main = readmeCommand("main job");
         assert.equal(main, "npm run plan -- --stack dev");

@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -111,7 +112,7 @@ describe("plan compare: actions from hand-made plans", () => {
 
     it("a replacement reaches the inputs that hold the replaced resource's id", () => {
         // The offline mocks give a VPC named "vpc" the id below; the subnet's vpcId holds it.
-        const vpcId = "vpc-" + require("crypto").createHash("sha256").update("aws:ec2/vpc:Vpc/vpc").digest("hex").slice(0, 17);
+        const vpcId = "vpc-" + createHash("sha256").update("aws:ec2/vpc:Vpc/vpc").digest("hex").slice(0, 17);
         const vpc = (cidrBlock: string) => custom("aws:ec2/vpc:Vpc", "vpc", { cidrBlock });
         const subnet = custom("aws:ec2/subnet:Subnet", "s", { cidrBlock: "10.0.0.0/24", vpcId });
         const c = comparePlans(doc([root, vpc("10.0.0.0/16"), subnet]), doc([root, vpc("10.1.0.0/16"), subnet]));

@@ -10,6 +10,9 @@ import { withWaivers } from "../../policy-pack/lib/waivers";
 import { policies } from "../../policy-pack/policies";
 import { resource } from "../policy-pack/fixtures";
 
+/** What validateResourceOfType and asType take: the stand-in classes below are cast to it. */
+type ResourceClass = Parameters<typeof validateResourceOfType>[0];
+
 const bucket = resource("aws:s3/bucket:Bucket", "logs", { acl: "private" });
 const key = resource("tls:index/privateKey:PrivateKey", "key", { algorithm: "RSA" });
 const component: PlannedResource = { type: "webstack:net:Network", name: "net", urn: "urn:pulumi:dev::webstack::webstack:net:Network::net", parent: null, custom: false, inputs: {} };
@@ -45,7 +48,7 @@ describe("evaluatePolicies", () => {
     it("applies level precedence: policy entry > all > policy level > advisory", () => {
         const own = echoPolicy("own", { enforcementLevel: "mandatory" });
         const plain = echoPolicy("plain");
-        const lvl = (cfg: any) => evaluatePolicies([own, plain], [bucket], cfg).map(f => `${f.policy}:${f.enforcementLevel}`);
+        const lvl = (cfg: Parameters<typeof evaluatePolicies>[2]) => evaluatePolicies([own, plain], [bucket], cfg).map(f => `${f.policy}:${f.enforcementLevel}`);
         assert.deepStrictEqual(lvl(undefined), ["own:mandatory", "plain:advisory"]);
         assert.deepStrictEqual(lvl({ all: "advisory" }), ["own:advisory", "plain:advisory"]);
         assert.deepStrictEqual(lvl({ all: "advisory", plain: "mandatory" }), ["own:advisory", "plain:mandatory"]);
@@ -61,7 +64,7 @@ describe("evaluatePolicies", () => {
         class Bucket { static __pulumiType = "aws:s3/bucket:Bucket"; }
         const typed: ResourceValidationPolicy = {
             name: "typed", description: "t",
-            validateResource: validateResourceOfType(Bucket as any, (_props, args, report) => report(`bucket ${args.name}`)),
+            validateResource: validateResourceOfType(Bucket as unknown as ResourceClass, (_props, args, report) => report(`bucket ${args.name}`)),
         };
         const skipper: ResourceValidationPolicy = { name: "skip", description: "t", validateResource: args => args.notApplicable("never") };
         const findings = evaluatePolicies([typed, skipper], [bucket, key]);
@@ -81,7 +84,7 @@ describe("evaluatePolicies", () => {
 
     it("gives stack policies inputs merged with outputs, parents and names; resolves reported URNs", () => {
         const child: PlannedResource = { ...resource("aws:lb/targetGroup:TargetGroup", "tg", { protocol: "HTTP" }, { arn: "arn:tg", protocol: "HTTP" }), parent: component.urn };
-        const seen: any[] = [];
+        const seen: unknown[] = [];
         const stack: StackValidationPolicy = {
             name: "stack", description: "t",
             validateStack: (args, report) => {
@@ -109,7 +112,7 @@ describe("evaluatePolicies", () => {
             name: "same",
             description: "t",
             validateResource: (args, report) => {
-                seen.push(args.props === args.props, args.asType({ __pulumiType: "aws:s3/bucket:Bucket" } as any) === args.props);
+                seen.push(args.props === args.props, args.asType({ __pulumiType: "aws:s3/bucket:Bucket" } as unknown as ResourceClass) === args.props);
                 args.props = { acl: "replaced" };
                 report(String(args.props.acl));
             },

@@ -201,11 +201,11 @@ export function urnFor(type: string, name: string): string {
     return `urn:pulumi:dev::webstack::${type}::${name}`;
 }
 
-export function resource(type: string, name: string, inputs: Record<string, any>, outputs?: Record<string, any>): PlannedResource {
+export function resource(type: string, name: string, inputs: Record<string, unknown>, outputs?: Record<string, unknown>): PlannedResource {
     return { type, name, urn: urnFor(type, name), parent: null, custom: true, inputs, ...(outputs ? { outputs } : {}) };
 }
 
-export function instance(name: string, userData: string | undefined, overrides: Record<string, any> = {}): PlannedResource {
+export function instance(name: string, userData: string | undefined, overrides: Record<string, unknown> = {}): PlannedResource {
     return resource("aws:ec2/instance:Instance", name, {
         ami: "ami-0123456789abcdef0",
         instanceType: "t3.small",
@@ -219,7 +219,7 @@ export function instance(name: string, userData: string | undefined, overrides: 
     });
 }
 
-export function securityGroup(name: string, ingress: Record<string, any>[]): PlannedResource {
+export function securityGroup(name: string, ingress: Record<string, unknown>[]): PlannedResource {
     return resource("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: "vpc-0123", ingress, egress: [] });
 }
 
@@ -271,7 +271,7 @@ export function devStack(): PlannedResource[] {
     ];
 }
 
-export function rdsInstance(name: string, overrides: Record<string, any> = {}): PlannedResource {
+export function rdsInstance(name: string, overrides: Record<string, unknown> = {}): PlannedResource {
     return resource("aws:rds/instance:Instance", name, {
         engine: "mysql",
         instanceClass: "db.t3.medium",

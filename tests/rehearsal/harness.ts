@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { execFileSync, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -63,7 +63,6 @@ export function runRehearsal(args: string[], timeoutMs: number, onOutput?: (chun
  */
 export function leftovers(): string[] {
     const found: string[] = [];
-    const { execFileSync } = require("child_process") as typeof import("child_process");
     const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("wsr-"));
     found.push(...namespaces.map((ns) => `network namespace ${ns}`));
     if (fs.existsSync("/etc/netns")) found.push(...fs.readdirSync("/etc/netns").filter((e) => e.startsWith("wsr-")).map((e) => `/etc/netns/${e}`));

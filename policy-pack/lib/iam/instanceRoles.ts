@@ -1,4 +1,5 @@
 import { NamedPolicy, PolicyDocument } from "./evaluate";
+import { arr, obj } from "../props";
 import { ofType } from "../resourceIndex";
 import { managedPolicy } from "./managedPolicies";
 
@@ -6,7 +7,7 @@ import { managedPolicy } from "./managedPolicies";
 export interface IamResource {
     type: string;
     name: string;
-    props: Record<string, any>;
+    props: Record<string, unknown>;
     /** Its URN, when the caller has one: passed on to the InstanceRole of a profile holder. */
     urn?: string;
 }
@@ -38,13 +39,13 @@ interface ProfileRef {
  * iamInstanceProfile (terraform-provider-aws buildSpotFleetLaunchSpecification). EC2 Fleets and
  * Auto Scaling groups have no profile input: they launch from templates, judged as such.
  */
-const PROFILE_REFS: Record<string, (props: Record<string, any>) => ProfileRef[]> = {
+const PROFILE_REFS: Record<string, (props: Record<string, unknown>) => ProfileRef[]> = {
     "aws:ec2/instance:Instance": (p) => [{ ref: p.iamInstanceProfile }],
-    "aws:ec2/launchTemplate:LaunchTemplate": (p) => [{ ref: p.iamInstanceProfile?.name ?? p.iamInstanceProfile?.arn }],
+    "aws:ec2/launchTemplate:LaunchTemplate": (p) => [{ ref: obj(p.iamInstanceProfile)?.name ?? obj(p.iamInstanceProfile)?.arn }],
     "aws:ec2/launchConfiguration:LaunchConfiguration": (p) => [{ ref: p.iamInstanceProfile }],
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (p) => [{ ref: p.iamInstanceProfile }],
     "aws:ec2/spotFleetRequest:SpotFleetRequest": (p) =>
-        (Array.isArray(p.launchSpecifications) ? p.launchSpecifications : []).map((spec: any, i: number) =>
+        (arr(p.launchSpecifications) ?? []).map(obj).map((spec, i) =>
             typeof spec?.iamInstanceProfileArn === "string" && spec.iamInstanceProfileArn !== ""
                 ? { ref: spec.iamInstanceProfileArn, at: `launchSpecifications[${i}].iamInstanceProfileArn` }
                 : { ref: spec?.iamInstanceProfile, at: `launchSpecifications[${i}].iamInstanceProfile` },
@@ -102,10 +103,10 @@ export function instanceRoles(resources: readonly IamResource[]): InstanceRole[]
                 unresolved.push(arn);
             }
         }
-        for (const inline of roleResource?.props.inlinePolicies ?? []) {
+        for (const inline of (arr(roleResource?.props.inlinePolicies) ?? []).map(obj)) {
             const document = parseDocument(inline?.policy);
             if (document) {
-                policies.push({ name: `inline:${roleName}/${inline.name ?? "inlinePolicies"}`, document });
+                policies.push({ name: `inline:${roleName}/${inline?.name ?? "inlinePolicies"}`, document });
             }
         }
         return { profile: nameOf(profile), role: roleName, policies, unresolved };

@@ -75,7 +75,7 @@ describe("policy-pack/lib/definePolicy", () => {
                 seen.push(settings().limit);
             },
         }) as StackValidationPolicy;
-        stack.validateStack({ resources: [], getConfig: () => ({ limit: 9 }) } as unknown as StackValidationArgs, () => undefined);
+        void stack.validateStack({ resources: [], getConfig: () => ({ limit: 9 }) } as unknown as StackValidationArgs, () => undefined);
         assert.deepEqual(seen, [9]);
     });
 

@@ -46,8 +46,8 @@ describe("policy-pack/lib/providerDefaults: what each description tells the read
 });
 
 describe("absent inputs are read as the provider's defaults, on every launch path", () => {
-    const launchConfiguration = (inputs: Record<string, any>) => resource("aws:ec2/launchConfiguration:LaunchConfiguration", "lc", { imageId: "ami-1", instanceType: "t3.small", ...inputs });
-    const spotRequest = (inputs: Record<string, any>) => resource("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t3.small", ...inputs });
+    const launchConfiguration = (inputs: Record<string, unknown>) => resource("aws:ec2/launchConfiguration:LaunchConfiguration", "lc", { imageId: "ami-1", instanceType: "t3.small", ...inputs });
+    const spotRequest = (inputs: Record<string, unknown>) => resource("aws:ec2/spotInstanceRequest:SpotInstanceRequest", "spot", { ami: "ami-1", instanceType: "t3.small", ...inputs });
 
     it("a launch configuration or spot request without metadataOptions accepts IMDSv1; with httpTokens required it passes", () => {
         for (const make of [launchConfiguration, spotRequest]) {
@@ -66,7 +66,7 @@ describe("absent inputs are read as the provider's defaults, on every launch pat
     });
 
     it("a listener without protocol is HTTP (the ALB default): flagged unless it redirects to HTTPS", () => {
-        const listener = (inputs: Record<string, any>) => resource("aws:lb/listener:Listener", "web", { loadBalancerArn: "arn:lb", port: 80, ...inputs });
+        const listener = (inputs: Record<string, unknown>) => resource("aws:lb/listener:Listener", "web", { loadBalancerArn: "arn:lb", port: 80, ...inputs });
         const forward = [{ type: "forward", targetGroupArn: "arn:tg" }];
         const findings = check(httpsOnlyFrontend, [listener({ defaultActions: forward })]);
         assert.strictEqual(findings.length, 1);

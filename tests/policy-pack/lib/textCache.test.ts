@@ -3,6 +3,7 @@ import { cachedByText, clearTextCaches, deepFreeze, LONG_TEXT_CHARS, MAX_SLOTS, 
 
 /** Counts the SHA-1 digests textCache computes while `run` runs (it calls crypto.createHash at call time). */
 function digestsDuring(run: () => void): number {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, to patch createHash (an import gives a copy)
     const crypto = require("crypto");
     const original = crypto.createHash;
     let count = 0;

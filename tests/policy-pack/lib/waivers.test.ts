@@ -21,7 +21,7 @@ describe("lib/waivers", () => {
     it("wraps every policy in the pack and keeps the engine's type marker", () => {
         assert.strictEqual(policies.length, unwaivedPolicies.length);
         const fn = Object.assign(() => undefined, { __pulumiType: "aws:s3/bucket:Bucket" });
-        const wrapped = withWaivers({ name: "x", description: "x", validateResource: fn }) as any;
+        const wrapped = withWaivers({ name: "x", description: "x", validateResource: fn }) as { validateResource: { __pulumiType?: string } };
         assert.strictEqual(wrapped.validateResource.__pulumiType, "aws:s3/bucket:Bucket");
     });
 });

@@ -3,8 +3,8 @@ import { certificateValidity as policy } from "../../../policy-pack/policies/cer
 import { validatePolicyConfig } from "../../../plan/evaluatePolicies";
 import { check, resource, tlsResources } from "../fixtures";
 
-const leaf = (inputs: Record<string, any>) => resource("tls:index/locallySignedCert:LocallySignedCert", "leaf", { validityPeriodHours: 2160, earlyRenewalHours: 720, ...inputs });
-const ca = (inputs: Record<string, any>) => resource("tls:index/selfSignedCert:SelfSignedCert", "ca", { isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 720, ...inputs });
+const leaf = (inputs: Record<string, unknown>) => resource("tls:index/locallySignedCert:LocallySignedCert", "leaf", { validityPeriodHours: 2160, earlyRenewalHours: 720, ...inputs });
+const ca = (inputs: Record<string, unknown>) => resource("tls:index/selfSignedCert:SelfSignedCert", "ca", { isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 720, ...inputs });
 
 describe("certificate-validity", () => {
     it("passes the fixture CA (10 years) and leaf (90 days) with early renewal", () => {

@@ -5,7 +5,7 @@ import { check, flagged, instance, resource, templateLaunchers } from "../fixtur
 const LT = "aws:ec2/launchTemplate:LaunchTemplate";
 const LC = "aws:ec2/launchConfiguration:LaunchConfiguration";
 const SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest";
-const spotFleet = (launchSpecifications: Record<string, any>[]) => resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
+const spotFleet = (launchSpecifications: Record<string, unknown>[]) => resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
 
 describe("encrypted-volumes", () => {
     it("passes encrypted root, data, launch template and standalone volumes", () => {

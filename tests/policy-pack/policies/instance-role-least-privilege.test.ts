@@ -134,7 +134,7 @@ describe("instance-role-least-privilege", () => {
         assert.throws(() => policy.validateStack(args([instance("bare", undefined)]), () => undefined), /not applicable/);
         assert.deepStrictEqual(reasons, ["no instance, launch template, launch configuration, spot request or spot fleet carries an instance profile with a known role"]);
         const reported: string[] = [];
-        policy.validateStack(args(server("web-0", ownOnly)), (message) => reported.push(String(message)));
+        void policy.validateStack(args(server("web-0", ownOnly)), (message) => reported.push(String(message)));
         assert.deepStrictEqual([reasons.length, reported], [1, []]);
     });
 
@@ -168,7 +168,7 @@ describe("instance-role-least-privilege", () => {
             // The correct twin: the same fleet with every specification on the least-privilege profile.
             const twin = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
                 ...fleet.inputs,
-                launchSpecifications: fleet.inputs.launchSpecifications.map((spec: Record<string, unknown>) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
+                launchSpecifications: (fleet.inputs.launchSpecifications as Record<string, unknown>[]).map((spec) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
             });
             assert.deepStrictEqual(check(policy, [twin, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]), []);
         });

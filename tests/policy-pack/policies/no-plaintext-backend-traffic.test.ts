@@ -5,7 +5,7 @@ import { planStack } from "../../../plan/planStack";
 import { check, cloudConfig, editFile, haproxyCfg, instance, renderUserData, resource, userDataFor } from "../fixtures";
 
 const lbWith = (cfg: string) => instance("lb", renderUserData(editFile(cloudConfig({ haproxy: "tls" }), "/etc/haproxy/haproxy.cfg", () => cfg)));
-const listener = (name: string, inputs: Record<string, any>) => resource("aws:lb/listener:Listener", name, { loadBalancerArn: "arn:lb", port: 443, ...inputs });
+const listener = (name: string, inputs: Record<string, unknown>) => resource("aws:lb/listener:Listener", name, { loadBalancerArn: "arn:lb", port: 443, ...inputs });
 const targetGroup = (name: string, protocol: string) => resource("aws:lb/targetGroup:TargetGroup", name, { protocol, port: 8443 }, { arn: `arn:tg/${name}` });
 const forwardTo = (arn: string) => [{ type: "forward", targetGroupArn: arn }];
 

@@ -56,7 +56,7 @@ describe("no-single-database-writer", () => {
         assert.match(absent.message, /^absent: .*\(multiAz is not set\)\./);
     });
     it("leaves Multi-AZ DB clusters and serverless v1 alone; counts only the cluster's own instances", () => {
-        const cluster = (name: string, inputs: Record<string, any>) => resource("aws:rds/cluster:Cluster", name, { clusterIdentifier: name, engine: "mysql", ...inputs });
+        const cluster = (name: string, inputs: Record<string, unknown>) => resource("aws:rds/cluster:Cluster", name, { clusterIdentifier: name, engine: "mysql", ...inputs });
         assert.deepStrictEqual(check(policy, [cluster("multi-az", { dbClusterInstanceClass: "db.r6gd.large" }), cluster("serverless", { engineMode: "serverless" })]), []);
         const member = (n: string, of: string) => resource("aws:rds/clusterInstance:ClusterInstance", n, { clusterIdentifier: of, instanceClass: "db.r6g.large" });
         const findings = check(policy, [cluster("a", { engineMode: "provisioned" }), member("a-0", "a"), member("b-0", "b"), member("b-1", "b")]);

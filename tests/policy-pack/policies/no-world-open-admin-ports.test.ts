@@ -2,8 +2,8 @@ import * as assert from "assert";
 import { noWorldOpenAdminPorts as policy } from "../../../policy-pack/policies/no-world-open-admin-ports";
 import { check, resource, securityGroup } from "../fixtures";
 
-const rule = (inputs: Record<string, any>) => resource("aws:ec2/securityGroupRule:SecurityGroupRule", "rule", { type: "ingress", securityGroupId: "sg-1", ...inputs });
-const vpcRule = (inputs: Record<string, any>) => resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "vpc-rule", { securityGroupId: "sg-1", ...inputs });
+const rule = (inputs: Record<string, unknown>) => resource("aws:ec2/securityGroupRule:SecurityGroupRule", "rule", { type: "ingress", securityGroupId: "sg-1", ...inputs });
+const vpcRule = (inputs: Record<string, unknown>) => resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "vpc-rule", { securityGroupId: "sg-1", ...inputs });
 
 describe("no-world-open-admin-ports", () => {
     it("allows 80/443 from the world (false-positive trap) and admin ports from private ranges", () => {

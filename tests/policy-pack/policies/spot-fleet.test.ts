@@ -7,8 +7,8 @@ import { check, resource, userDataFor } from "../fixtures";
 // A spot fleet's inline launch specifications: each is an instance with its own volumes and
 // user data, and no metadataOptions at all. Fixture pairs: the bad form and its correct twin.
 const SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest";
-const spec = (overrides: Record<string, any> = {}) => ({ ami: "ami-0123", instanceType: "t3.small", rootBlockDevices: [{ encrypted: true, volumeSize: 20 }], ...overrides });
-const fleet = (launchSpecifications: Record<string, any>[]) => resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
+const spec = (overrides: Record<string, unknown> = {}) => ({ ami: "ami-0123", instanceType: "t3.small", rootBlockDevices: [{ encrypted: true, volumeSize: 20 }], ...overrides });
+const fleet = (launchSpecifications: Record<string, unknown>[]) => resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
 const fromTemplate = resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-0123", version: "1" }, overrides: [{ instanceType: "t3.large" }] }] });
 
 describe("spot fleet launch specifications are judged like instances", () => {

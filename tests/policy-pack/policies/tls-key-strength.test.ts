@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { tlsKeyStrength as policy } from "../../../policy-pack/policies/tls-key-strength";
 import { check, resource } from "../fixtures";
 
-const key = (name: string, inputs: Record<string, any>) => resource("tls:index/privateKey:PrivateKey", name, inputs);
+const key = (name: string, inputs: Record<string, unknown>) => resource("tls:index/privateKey:PrivateKey", name, inputs);
 
 describe("tls-key-strength", () => {
     it("passes RSA 2048 (also by default), ECDSA P256/P384 and ED25519", () => {

@@ -3,7 +3,7 @@ import * as zlib from "zlib";
 import { rawUserDataBytes, userDataSizeLimit as policy, USER_DATA_LIMIT_BYTES } from "../../../policy-pack/policies/user-data-size-limit";
 import { check, flagged, instance, resource, templateLaunchers } from "../fixtures";
 
-const spotFleet = (launchSpecifications: Record<string, any>[]) =>
+const spotFleet = (launchSpecifications: Record<string, unknown>[]) =>
     resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
 
 const text = (bytes: number) => `#cloud-config\n# ${"x".repeat(bytes - 17)}\n`;

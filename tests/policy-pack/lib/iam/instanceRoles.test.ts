@@ -3,12 +3,12 @@ import { IamResource, instanceRoles } from "../../../../policy-pack/lib/iam/inst
 
 const ACCOUNT = "111122223333";
 const CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
-const r = (type: string, name: string, props: Record<string, any>): IamResource => ({ type, name, props });
+const r = (type: string, name: string, props: Record<string, unknown>): IamResource => ({ type, name, props });
 const doc = (sid: string) => ({ Version: "2012-10-17", Statement: [{ Sid: sid, Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:eu-west-1:${ACCOUNT}:parameter/${sid}` }] });
 const json = (sid: string) => JSON.stringify(doc(sid));
 const instance = (name: string, profile: unknown) => r("aws:ec2/instance:Instance", name, { instanceType: "t3.small", iamInstanceProfile: profile });
-const profile = (name: string, role: unknown, props: Record<string, any> = {}) => r("aws:iam/instanceProfile:InstanceProfile", name, { role, ...props });
-const role = (name: string, props: Record<string, any> = {}) => r("aws:iam/role:Role", name, { assumeRolePolicy: "{}", ...props });
+const profile = (name: string, role: unknown, props: Record<string, unknown> = {}) => r("aws:iam/instanceProfile:InstanceProfile", name, { role, ...props });
+const role = (name: string, props: Record<string, unknown> = {}) => r("aws:iam/role:Role", name, { assumeRolePolicy: "{}", ...props });
 /** The names of the policies found for each holder: what AWS would evaluate for its role. */
 const summary = (resources: IamResource[]) => instanceRoles(resources).map((found) => ({ ...found, policies: found.policies.map((p) => p.name) }));
 
