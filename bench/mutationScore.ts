@@ -83,9 +83,7 @@ function scores(c: Counts): { total: string; covered: string } {
 function original(source: string, m: Mutant): string {
     const lines = source.split("\n");
     const { start, end } = m.location;
-    const text = start.line === end.line
-        ? lines[start.line - 1].slice(start.column - 1, end.column - 1)
-        : `${lines[start.line - 1].slice(start.column - 1)} …`;
+    const text = start.line === end.line ? lines[start.line - 1].slice(start.column - 1, end.column - 1) : `${lines[start.line - 1].slice(start.column - 1)} …`;
     const oneLine = text.replace(/\s+/g, " ").trim();
     return oneLine.length > 70 ? `${oneLine.slice(0, 67)}...` : oneLine;
 }
@@ -114,7 +112,17 @@ function main(): void {
     });
     const all = count(files.flatMap((f) => report.files[f].mutants));
     const totalScores = scores(all);
-    rows.push(["TOTAL", String(files.reduce((n, f) => n + report.files[f].mutants.length, 0)), String(all.killed), String(all.timeout), String(all.survived), String(all.noCoverage), String(all.errors), totalScores.total, totalScores.covered]);
+    rows.push([
+        "TOTAL",
+        String(files.reduce((n, f) => n + report.files[f].mutants.length, 0)),
+        String(all.killed),
+        String(all.timeout),
+        String(all.survived),
+        String(all.noCoverage),
+        String(all.errors),
+        totalScores.total,
+        totalScores.covered,
+    ]);
 
     const header = ["file", "mutants", "killed", "timeout", "survived", "no cov", "errors", "score", "covered"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -137,7 +145,8 @@ function main(): void {
         console.log(`\nsurviving / uncovered mutants (up to ${survivorsPerFile} per file, logic mutants before string literals)`);
         for (const file of files) {
             const { source, mutants } = report.files[file];
-            const alive = mutants.filter((m) => m.status === "Survived" || m.status === "NoCoverage")
+            const alive = mutants
+                .filter((m) => m.status === "Survived" || m.status === "NoCoverage")
                 // Logic mutants first (conditions, operators, regexes), then string literals; by line within each.
                 .sort((a, b) => Number(a.mutatorName === "StringLiteral") - Number(b.mutatorName === "StringLiteral") || a.location.start.line - b.location.start.line);
             if (alive.length === 0) {
@@ -146,7 +155,9 @@ function main(): void {
             console.log(`${file} (${alive.length})`);
             for (const m of alive.slice(0, survivorsPerFile)) {
                 const replacement = (m.replacement ?? "").replace(/\s+/g, " ");
-                console.log(`  L${m.location.start.line} ${m.mutatorName}${m.status === "NoCoverage" ? " [no coverage]" : ""}: ${original(source, m)}  →  ${replacement.length > 50 ? `${replacement.slice(0, 47)}...` : replacement}`);
+                console.log(
+                    `  L${m.location.start.line} ${m.mutatorName}${m.status === "NoCoverage" ? " [no coverage]" : ""}: ${original(source, m)}  →  ${replacement.length > 50 ? `${replacement.slice(0, 47)}...` : replacement}`,
+                );
             }
         }
     }

@@ -233,7 +233,15 @@ async function main(): Promise<void> {
     console.log(
         `template: ${template.length} resources (dev + prod under mocks, in a child process: peak RSS ${programRssMb.toFixed(0)} MB); ${policies.length} policies; median of ${runs} run(s) after one warm-up run`,
     );
-    const shown = ["aws:ec2/instance:Instance", "aws:ec2/securityGroup:SecurityGroup", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "aws:rds/instance:Instance", "tls:index/privateKey:PrivateKey", "tls:index/locallySignedCert:LocallySignedCert", "datadog:index/monitor:Monitor"];
+    const shown = [
+        "aws:ec2/instance:Instance",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:rds/instance:Instance",
+        "tls:index/privateKey:PrivateKey",
+        "tls:index/locallySignedCert:LocallySignedCert",
+        "datadog:index/monitor:Monitor",
+    ];
 
     // Whole pack. One stack alive at a time: each is built before its runs and dropped after.
     withStack(template, sizes[0], false, (s) => time(policies, s, 1)); // warm-up: JIT, regex compilation, lazy requires
@@ -244,7 +252,13 @@ async function main(): Promise<void> {
             withStack(template, size, distinct, (s) => {
                 console.log(`  ${s.length} resources: ${countByType(s, shown)}; distinct user data texts: ${distinctUserDataTexts(s)}`);
                 const { ms, cpuMs, findings } = time(policies, s, runs);
-                return { size: s.length, ms, cpuMs, findings: findings.length, failures: findings.filter((f) => / failed( on |: )/.test(f.message) && f.message.includes("the resource was not checked")).length };
+                return {
+                    size: s.length,
+                    ms,
+                    cpuMs,
+                    findings: findings.length,
+                    failures: findings.filter((f) => / failed( on |: )/.test(f.message) && f.message.includes("the resource was not checked")).length,
+                };
             }),
         );
         printTable(
@@ -262,7 +276,9 @@ async function main(): Promise<void> {
         const last = median(whole[whole.length - 1].ms);
         const firstCpu = median(whole[0].cpuMs);
         const lastCpu = median(whole[whole.length - 1].cpuMs);
-        console.log(`growth ${sizes[0]} → ${sizes[sizes.length - 1]}: ×${(last / first).toFixed(1)} time (×${(lastCpu / firstCpu).toFixed(1)} CPU) for ×${sizeFactor} resources (linear ≈ ×${sizeFactor})`);
+        console.log(
+            `growth ${sizes[0]} → ${sizes[sizes.length - 1]}: ×${(last / first).toFixed(1)} time (×${(lastCpu / firstCpu).toFixed(1)} CPU) for ×${sizeFactor} resources (linear ≈ ×${sizeFactor})`,
+        );
         return { last, growth: last / first, lastCpu, growthCpu: lastCpu / firstCpu };
     };
     const plain = wholePack("plain copies (user data texts repeat)", false);
@@ -295,19 +311,15 @@ async function main(): Promise<void> {
     console.log("\neach policy alone, every copy's user data distinct (sorted by growth)");
     printTable(
         ["policy", "kind", ...sizes.map((n) => `ms @${n}`), "growth", "findings", "verdict"],
-        perPolicy.map((p) => [
-            p.name,
-            p.kind,
-            ...p.ms.map((m) => m.toFixed(1)),
-            `×${p.growth.toFixed(1)}`,
-            p.findings.join(" → "),
-            p.growth > sizeFactor * 2 ? "SUPERLINEAR" : "linear",
-        ]),
+        perPolicy.map((p) => [p.name, p.kind, ...p.ms.map((m) => m.toFixed(1)), `×${p.growth.toFixed(1)}`, p.findings.join(" → "), p.growth > sizeFactor * 2 ? "SUPERLINEAR" : "linear"]),
     );
 
     const rssAfter = peakRssMb();
     const heapMb = process.memoryUsage().heapUsed / MB;
-    const load = os.loadavg().map((l) => l.toFixed(2)).join(" ");
+    const load = os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ");
     const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
     const largest = sizes[sizes.length - 1];
     console.log(`\ntargets (issue 10 item 5) on ${os.cpus().length} cores, load average ${load}:`);

@@ -185,7 +185,9 @@ async function main(): Promise<void> {
         what: "require all 5 + touch namespaces",
         ms: fmtRange(allTouched.map((r) => r.times.require[0] + r.times.touch[0])),
         rssMb: mb(allTouched.map((r) => r.maxRssKb)),
-        note: `+ lazy submodules: ${Object.entries(SDK_NAMESPACES).map(([m, ns]) => `${m.split("/")[1]}.{${ns.join(",")}}`).join(" ")}`,
+        note: `+ lazy submodules: ${Object.entries(SDK_NAMESPACES)
+            .map(([m, ns]) => `${m.split("/")[1]}.{${ns.join(",")}}`)
+            .join(" ")}`,
     });
 
     for (const stack of stacks) {
@@ -194,7 +196,12 @@ async function main(): Promise<void> {
         rows.push({ what: `program ${stack}: child process total`, ms: fmtRange(results.map((r) => r.wallMs)), rssMb: rss, note: `spawn-to-exit: node + ts-node + load + 1 cold + ${warm} warm runs` });
         rows.push({ what: `program ${stack}: load plan/runProgram`, ms: fmtRange(results.map((r) => r.times.load[0])), rssMb: "", note: "ts-node transpile of plan/ + require @pulumi/pulumi" });
         rows.push({ what: `program ${stack}: cold runProgram`, ms: fmtRange(results.map((r) => r.times.cold[0])), rssMb: "", note: `first run in the process; ${results[0].resources} resources` });
-        rows.push({ what: `program ${stack}: warm runProgram`, ms: fmtRange(results.flatMap((r) => r.times.warm)), rssMb: "", note: `${warm} sequential runs × ${repeat} processes; program modules re-transpiled` });
+        rows.push({
+            what: `program ${stack}: warm runProgram`,
+            ms: fmtRange(results.flatMap((r) => r.times.warm)),
+            rssMb: "",
+            note: `${warm} sequential runs × ${repeat} processes; program modules re-transpiled`,
+        });
     }
 
     console.log(`node ${process.version}, ${repeat} fresh process(es) per row; each runProgram includes its fixed 50 ms settle wait.\n`);

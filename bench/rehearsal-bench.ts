@@ -25,7 +25,20 @@ export function parseRehearsalBenchArgs(argv: string[]): { stack: string } {
 function rehearseWithBench(stack: string, hop: string): Promise<RehearsalReport> {
     const jsonFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rehearsal-bench-")), "report.json");
     return new Promise((resolve, reject) => {
-        const args = ["-r", "ts-node/register/transpile-only", "rehearsal/cli.ts", "--stack", stack, "--set", `webstack:backendHop=${hop}`, "--no-checks", "--no-faults", "--bench", "--json", jsonFile];
+        const args = [
+            "-r",
+            "ts-node/register/transpile-only",
+            "rehearsal/cli.ts",
+            "--stack",
+            stack,
+            "--set",
+            `webstack:backendHop=${hop}`,
+            "--no-checks",
+            "--no-faults",
+            "--bench",
+            "--json",
+            jsonFile,
+        ];
         const child = spawn(process.execPath, args, { cwd: PROJECT_DIR, stdio: ["ignore", "ignore", "inherit"] });
         // A cold cache (debootstrap + every package) takes minutes before wrk runs.
         const timer = setTimeout(() => child.kill("SIGTERM"), 20 * 60 * 1000);
@@ -61,7 +74,9 @@ async function main(): Promise<void> {
     const lbPlain = rows.find((r) => r.backendHop === "plaintext" && !r.scenario.includes("direct"));
     const lbTls = rows.find((r) => r.backendHop === "tls" && !r.scenario.includes("direct"));
     if (lbPlain && lbTls) {
-        console.log(`re-encryption (tls hop vs plaintext hop, through the LB): ${(lbTls.requestsPerSecond / lbPlain.requestsPerSecond).toFixed(2)}x req/s, ${(lbTls.p99Ms / lbPlain.p99Ms).toFixed(2)}x p99`);
+        console.log(
+            `re-encryption (tls hop vs plaintext hop, through the LB): ${(lbTls.requestsPerSecond / lbPlain.requestsPerSecond).toFixed(2)}x req/s, ${(lbTls.p99Ms / lbPlain.p99Ms).toFixed(2)}x p99`,
+        );
     }
 }
 

@@ -103,7 +103,9 @@ function main(): void {
         process.stderr.write(`round ${round + 1}/${rounds}\r`);
     }
     const sdk = samples.get("sdk")!;
-    console.log(`node ${process.version}, ${os.cpus().length} cores, stack ${stack}, ${rounds} interleaved rounds; 1-min load average during the rounds: ${median(loads).toFixed(1)} median (${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})\n`);
+    console.log(
+        `node ${process.version}, ${os.cpus().length} cores, stack ${stack}, ${rounds} interleaved rounds; 1-min load average during the rounds: ${median(loads).toFixed(1)} median (${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})\n`,
+    );
     console.log(`${"measurement".padEnd(32)}  ${"wall ms".padStart(8)}  ${"cpu ms".padStart(8)}  ${"ratio (wall)".padStart(12)}  ${"ratio (cpu)".padStart(11)}`);
     let verdictRatio = 0;
     for (const [kind, values] of samples) {
@@ -112,7 +114,13 @@ function main(): void {
         if (kind === "program") {
             verdictRatio = wallRatio;
         }
-        console.log(`${kind.padEnd(32)}  ${median(values.map((v) => v.wall)).toFixed(0).padStart(8)}  ${median(values.map((v) => v.cpu)).toFixed(0).padStart(8)}  ${wallRatio.toFixed(2).padStart(12)}  ${cpuRatio.toFixed(2).padStart(11)}`);
+        console.log(
+            `${kind.padEnd(32)}  ${median(values.map((v) => v.wall))
+                .toFixed(0)
+                .padStart(8)}  ${median(values.map((v) => v.cpu))
+                .toFixed(0)
+                .padStart(8)}  ${wallRatio.toFixed(2).padStart(12)}  ${cpuRatio.toFixed(2).padStart(11)}`,
+        );
     }
     console.log(`\nprogram evaluation / SDK load = ${verdictRatio.toFixed(2)} (median over rounds, wall): ${verdictRatio <= TARGET ? "PASS" : "FAIL"} against ${TARGET}`);
 }

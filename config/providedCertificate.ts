@@ -31,7 +31,9 @@ export function checkProvidedCertificate(certificatePem: string, privateKeyPem: 
     }
     const missing = [`www.${domain}`, domain].filter((name) => leaf.checkHost(name) === undefined);
     if (missing.length > 0) {
-        problems.push(`${certKey}: does not cover ${missing.join(" and ")} (it names ${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ", ")}); the load balancer serves www.${domain} and ${domain}`);
+        problems.push(
+            `${certKey}: does not cover ${missing.join(" and ")} (it names ${leaf.subjectAltName ?? leaf.subject.replace(/\n/g, ", ")}); the load balancer serves www.${domain} and ${domain}`,
+        );
     }
     if (new Date(leaf.validTo).getTime() <= now.getTime()) {
         problems.push(`${certKey}: expired on ${new Date(leaf.validTo).toISOString()}; renew it`);

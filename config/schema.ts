@@ -52,11 +52,9 @@ function contains(outer: string, inner: string): boolean {
 
 const cidrList = z.array(ipv4Cidr).superRefine(refuseRedundantCidrs);
 
-const dnsName = z
-    .string()
-    .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
-        message: "must be a lower-case DNS name such as example.com",
-    });
+const dnsName = z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    message: "must be a lower-case DNS name such as example.com",
+});
 
 const instanceType = z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: "must be an EC2 instance type such as t3.small" });
 
@@ -116,7 +114,9 @@ type ExistingSubnets = Record<"publicSubnets" | "appSubnets" | "databaseSubnets"
 function refuseOverlappingSubnets(existing: ExistingSubnets, ctx: z.RefinementCtx): void {
     const all = (["publicSubnets", "appSubnets", "databaseSubnets"] as const).flatMap((tier) => existing[tier].map((subnet, index) => ({ tier, index, ...subnet })));
     all.forEach((subnet, i) => {
-        const clash = all.slice(0, i).find((other) => other.id === subnet.id || (isCanonicalIpv4Cidr(other.cidr) && isCanonicalIpv4Cidr(subnet.cidr) && rangesOverlap(ipv4Range(other.cidr), ipv4Range(subnet.cidr))));
+        const clash = all
+            .slice(0, i)
+            .find((other) => other.id === subnet.id || (isCanonicalIpv4Cidr(other.cidr) && isCanonicalIpv4Cidr(subnet.cidr) && rangesOverlap(ipv4Range(other.cidr), ipv4Range(subnet.cidr))));
         if (clash) {
             const what = clash.id === subnet.id ? `is the same subnet (${subnet.id})` : `overlaps ${clash.cidr}`;
             ctx.addIssue({
@@ -159,7 +159,10 @@ export const databaseSchema = z
         /** Size of each self-managed database server's data volume in GiB (colocated and dedicated; the volume outlives the server). */
         dataVolumeGb: z.number().int().min(8).max(16384).default(20),
         /** RDS instance class (placement rds). */
-        rdsInstanceClass: z.string().regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS class such as db.t4g.small" }).default("db.t4g.small"),
+        rdsInstanceClass: z
+            .string()
+            .regex(/^db\.[a-z0-9]+\.[a-z0-9]+$/, { message: "must be an RDS class such as db.t4g.small" })
+            .default("db.t4g.small"),
         /** RDS storage in GiB (placement rds). */
         rdsAllocatedStorageGb: z.number().int().min(20).max(65536).default(20),
         /** Days of automated backups (placement rds). */
@@ -167,7 +170,10 @@ export const databaseSchema = z
         /** Protect the RDS instances from deletion (placement rds). */
         deletionProtection: z.boolean().default(true),
         /** Name of the application's database. */
-        name: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, { message: "must be a MySQL identifier such as webapp" }).default("webapp"),
+        name: z
+            .string()
+            .regex(/^[a-z][a-z0-9_]{0,63}$/, { message: "must be a MySQL identifier such as webapp" })
+            .default("webapp"),
     })
     .strict();
 
@@ -283,7 +289,10 @@ export const configSchema = z
          * Servers that follow the newest Debian 13 image (at most one at a time): the next `up`
          * replaces it if a newer image exists. Every other server keeps the image it was built from.
          */
-        refreshImage: z.array(z.string()).max(1, { message: "lists more than one server: refresh images one server at a time (database replica first), removing each key once its server is replaced" }).default([]),
+        refreshImage: z
+            .array(z.string())
+            .max(1, { message: "lists more than one server: refresh images one server at a time (database replica first), removing each key once its server is replaced" })
+            .default([]),
         database: databaseSchema.prefault({}),
         certificate: certificateSchema.prefault({}),
         monitoring: monitoringSchema.prefault({}),
@@ -335,10 +344,7 @@ export const configSchema = z
  * tier's subnets in turn; AWS keeps the last address of a subnet. An existing subnet too small
  * for its share of servers would otherwise fail deep inside the program with no key named.
  */
-function refuseSubnetsTooSmall(
-    c: { appServerCount: number; database: { placement: string }; network: { existingVpc?: ExistingSubnets } },
-    ctx: z.RefinementCtx,
-): void {
+function refuseSubnetsTooSmall(c: { appServerCount: number; database: { placement: string }; network: { existingVpc?: ExistingSubnets } }, ctx: z.RefinementCtx): void {
     const existing = c.network.existingVpc;
     if (!existing) return;
     const servers: Record<keyof ExistingSubnets, number> = {

@@ -57,9 +57,7 @@ export function buildStackFacts(plan: WebStackPlan, runtime: StackRuntimeFacts):
     if (database.managed && !runtime.managedDatabase) {
         throw new Error("buildStackFacts: placement rds needs the RDS endpoints");
     }
-    const endpoints = database.managed
-        ? { ...runtime.managedDatabase! }
-        : { writerHost: database.primary!.fqdn, readerHost: database.replica!.fqdn };
+    const endpoints = database.managed ? { ...runtime.managedDatabase! } : { writerHost: database.primary!.fqdn, readerHost: database.replica!.fqdn };
     return {
         stack: plan.stack,
         region: runtime.region,

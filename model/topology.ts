@@ -60,8 +60,7 @@ export function planTopology(config: TopologySettings, subnets: TierSubnetCidrs)
             fqdn: `${key}.${config.internalDomain}`,
         };
     };
-    const databaseRoleAt = (index: number): ServerPlan["database"] =>
-        index < 2 ? { role: index === 0 ? "primary" : "replica", serverId: index + 1 } : undefined;
+    const databaseRoleAt = (index: number): ServerPlan["database"] => (index < 2 ? { role: index === 0 ? "primary" : "replica", serverId: index + 1 } : undefined);
 
     const loadBalancer: ServerPlan = { ...place("lb", "load-balancer", "public", 0), components: ["load-balancer"] };
 
@@ -75,9 +74,7 @@ export function planTopology(config: TopologySettings, subnets: TierSubnetCidrs)
     });
 
     const dedicatedDatabases: ServerPlan[] =
-        placement === "dedicated"
-            ? [0, 1].map((i) => ({ ...place(`db-${i}`, "database", "database", i), components: ["database"], database: databaseRoleAt(i) }))
-            : [];
+        placement === "dedicated" ? [0, 1].map((i) => ({ ...place(`db-${i}`, "database", "database", i), components: ["database"], database: databaseRoleAt(i) })) : [];
 
     const servers = [loadBalancer, ...appServers, ...dedicatedDatabases];
     return {

@@ -110,7 +110,9 @@ function mockOutputs(resource: PlanResource): string[] {
     const inputs = (resource.inputs ?? {}) as Record<string, unknown>;
     try {
         const { id, state } = webstackMocks("us-east-1").newResource({ type: resource.type, name: resource.name, inputs, custom: true } as never) as { id: string; state: Record<string, unknown> };
-        const computed = Object.entries(state).filter(([key, value]) => !(key in inputs) && typeof value === "string" && value.length >= 8).map(([, value]) => value as string);
+        const computed = Object.entries(state)
+            .filter(([key, value]) => !(key in inputs) && typeof value === "string" && value.length >= 8)
+            .map(([, value]) => value as string);
         return [id, ...computed];
     } catch {
         return [];
@@ -134,10 +136,13 @@ function pathsHolding(value: unknown, wanted: Set<string>, prefix = ""): string[
 /** The changed paths Pulumi acts on: those under the program's ignoreChanges are left as they are. */
 function notIgnored(resource: PlanResource, changed: string[]): string[] {
     const ignored = resource.options?.ignoreChanges ?? [];
-    return changed.filter((path) => !ignored.some((i) => {
-        const p = withoutIndexes(path);
-        return p === i || p.startsWith(`${i}.`);
-    }));
+    return changed.filter(
+        (path) =>
+            !ignored.some((i) => {
+                const p = withoutIndexes(path);
+                return p === i || p.startsWith(`${i}.`);
+            }),
+    );
 }
 
 function judge(resource: PlanResource, allChanged: string[]): Pick<ResourceChange, "action" | "replacedBecause" | "why"> {
@@ -164,7 +169,9 @@ function judge(resource: PlanResource, allChanged: string[]): Pick<ResourceChang
     );
     const renewal = RENEWED_ON_SCHEDULE.includes(resource.type) ? "; TLS certificates are also replaced on renewal (earlyRenewalHours), which is expected" : "";
     if (forcing.length > 0) {
-        const flags = Object.entries(triggers.replaceWhen ?? {}).filter(([input]) => forcing.some((p) => touches(p, input))).map(([, flag]) => ` (${flag}: true)`);
+        const flags = Object.entries(triggers.replaceWhen ?? {})
+            .filter(([input]) => forcing.some((p) => touches(p, input)))
+            .map(([, flag]) => ` (${flag}: true)`);
         const inPlace = changed.filter((p) => !forcing.includes(p));
         const order = resource.options?.deleteBeforeReplace ? "; deleteBeforeReplace: the old one goes first" : "";
         const guard = resource.options?.protect ? "; protect: pulumi up refuses until the protection is lifted" : "";
@@ -204,7 +211,16 @@ export function comparePlans(previous: PlanDocument, current: PlanDocument): Pla
     }
     for (const [identity, resource] of before) {
         if (!matchedOld.has(identity)) {
-            changes.set(identity, { identity, type: resource.type, name: resource.name, action: "delete", changed: [], replacedBecause: [], stateful: stateful(resource.type), why: "no longer in the program" });
+            changes.set(identity, {
+                identity,
+                type: resource.type,
+                name: resource.name,
+                action: "delete",
+                changed: [],
+                replacedBecause: [],
+                stateful: stateful(resource.type),
+                why: "no longer in the program",
+            });
         }
     }
 

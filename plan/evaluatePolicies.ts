@@ -62,7 +62,7 @@ function throwNotApplicable(reason?: string): never {
 
 function isResourcePolicy(p: ResourceValidationPolicy | StackValidationPolicy): p is ResourceValidationPolicy {
     const v = (p as ResourceValidationPolicy).validateResource;
-    return typeof v === "function" || (Array.isArray(v) && v.every(f => typeof f === "function"));
+    return typeof v === "function" || (Array.isArray(v) && v.every((f) => typeof f === "function"));
 }
 
 function isStackPolicy(p: ResourceValidationPolicy | StackValidationPolicy): p is StackValidationPolicy {
@@ -120,7 +120,7 @@ export function validatePolicyConfig(config: unknown, policies: Policies = packP
     if (config === null || typeof config !== "object" || Array.isArray(config)) {
         throw new Error(`${source}: must be a JSON object mapping policy names (or "all") to an enforcement level or settings`);
     }
-    const byName = new Map(policies.map(p => [p.name, p]));
+    const byName = new Map(policies.map((p) => [p.name, p]));
     const errors: string[] = [];
     for (const [key, value] of Object.entries(config as Record<string, unknown>)) {
         const policy = byName.get(key);
@@ -151,7 +151,11 @@ export function validatePolicyConfig(config: unknown, policies: Policies = packP
         const properties = schema?.properties ?? {};
         for (const [k, v] of Object.entries(knobs)) {
             if (!(k in properties)) {
-                errors.push(`"${key}".${k} is not a setting of this policy (allowed: enforcementLevel${Object.keys(properties).map(p => `, ${p}`).join("")})`);
+                errors.push(
+                    `"${key}".${k} is not a setting of this policy (allowed: enforcementLevel${Object.keys(properties)
+                        .map((p) => `, ${p}`)
+                        .join("")})`,
+                );
                 continue;
             }
             errors.push(...validateJsonSchema(v, properties[k], `"${key}".${k}`));
@@ -240,7 +244,7 @@ export function evaluatePolicies(policies: Policies, resources: PlannedResource[
 
 function evaluate(policies: Policies, resources: PlannedResource[], policyConfig: PolicyConfigFile): Finding[] {
     const findings: Finding[] = [];
-    const byUrn = new Map(resources.map(r => [r.urn, r]));
+    const byUrn = new Map(resources.map((r) => [r.urn, r]));
     const byName = new Map<string, PlannedResource[]>();
     for (const r of resources) {
         const named = byName.get(r.name);
@@ -251,7 +255,7 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
         }
     }
     // Parents and providers do not change between policies: resolve them once per evaluation.
-    const parentOf = new Map(resources.map(r => [r, resolveParent(r, byUrn, byName)]));
+    const parentOf = new Map(resources.map((r) => [r, resolveParent(r, byUrn, byName)]));
     const providerRefs = new Map<string, PlannedResource | undefined>();
     const providerResourceOf = (r: PlannedResource): PlannedResource | undefined => {
         if (!r.provider) {
@@ -283,9 +287,9 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
         const getConfig = <T extends object>(): T => clone(policyKnobs) as T;
 
         const record = (target: PlannedResource | undefined, message: string, urn?: string) => {
-            const r = urn !== undefined ? byUrn.get(urn) ?? target : target;
-            const nameFromUrn = urn !== undefined && !r ? urn.split("::").pop() ?? null : null;
-            const typeFromUrn = urn !== undefined && !r ? urn.split("::")[2]?.split("$").pop() ?? null : null;
+            const r = urn !== undefined ? (byUrn.get(urn) ?? target) : target;
+            const nameFromUrn = urn !== undefined && !r ? (urn.split("::").pop() ?? null) : null;
+            const typeFromUrn = urn !== undefined && !r ? (urn.split("::")[2]?.split("$").pop() ?? null) : null;
             findings.push({
                 policy: policy.name,
                 enforcementLevel: reportedLevel,
@@ -295,7 +299,10 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
             });
         };
         const failed = (target: PlannedResource | undefined, e: unknown) =>
-            record(target, `policy ${policy.name} failed${target ? ` on ${target.name}` : ""}: ${e instanceof Error ? e.message : String(e)} — fix the policy or report it; the resource was not checked`);
+            record(
+                target,
+                `policy ${policy.name} failed${target ? ` on ${target.name}` : ""}: ${e instanceof Error ? e.message : String(e)} — fix the policy or report it; the resource was not checked`,
+            );
         const run = (target: PlannedResource | undefined, call: () => unknown) => {
             try {
                 const result = call();
@@ -315,7 +322,7 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
             const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
             // The engine's fast path: a single typed validation skips other types entirely.
             const onlyType = validations.length === 1 ? pulumiTypeOf(validations[0]) : undefined;
-            for (const r of resources.filter(x => x.custom && (!onlyType || x.type === onlyType))) {
+            for (const r of resources.filter((x) => x.custom && (!onlyType || x.type === onlyType))) {
                 for (const validation of validations) {
                     const parent = parentOf.get(r);
                     // Each call gets its own deep copy (see clone). Copying on first read through
@@ -341,7 +348,7 @@ function evaluate(policies: Policies, resources: PlannedResource[], policyConfig
 
         if (isStackPolicy(policy)) {
             const onlyType = pulumiTypeOf(policy.validateStack);
-            if (onlyType && !resources.some(r => r.type === onlyType)) {
+            if (onlyType && !resources.some((r) => r.type === onlyType)) {
                 continue;
             }
             const policyResources = new Map<string, PolicyResource>();

@@ -35,7 +35,7 @@ export function webstackMocks(region: string, secretGeneration = ""): pulumi.run
                 case "aws:ec2/instance:Instance":
                     return { id: `i-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:instance/i-${id}`, privateIp: args.inputs.privateIp } };
                 case "aws:ec2/eip:Eip": {
-                    const n = parseInt(id.slice(0, 2), 16) % 250 + 2;
+                    const n = (parseInt(id.slice(0, 2), 16) % 250) + 2;
                     return { id: `eipalloc-${id}`, state: { ...state, publicIp: `203.0.113.${n}`, publicDns: `ec2-203-0-113-${n}.compute-1.amazonaws.com` } };
                 }
                 case "aws:s3/bucket:Bucket": {
@@ -44,7 +44,10 @@ export function webstackMocks(region: string, secretGeneration = ""): pulumi.run
                     return { id: bucket, state: { ...state, bucket, arn: `arn:aws:s3:::${bucket}`, bucketRegionalDomainName: `${bucket}.s3.${region}.amazonaws.com` } };
                 }
                 case "aws:s3/bucketObjectv2:BucketObjectv2":
-                    return { id: String(args.inputs.key), state: { ...state, versionId: stableId(`${args.name}/${String(args.inputs.content ?? "")}`, 32), etag: stableId(String(args.inputs.content ?? ""), 32) } };
+                    return {
+                        id: String(args.inputs.key),
+                        state: { ...state, versionId: stableId(`${args.name}/${String(args.inputs.content ?? "")}`, 32), etag: stableId(String(args.inputs.content ?? ""), 32) },
+                    };
                 case "aws:ebs/volume:Volume":
                     return { id: `vol-${id}`, state: { ...state, arn: `arn:aws:ec2:${region}:${ACCOUNT}:volume/vol-${id}` } };
                 case "aws:route53/zone:Zone":
@@ -65,7 +68,13 @@ export function webstackMocks(region: string, secretGeneration = ""): pulumi.run
                             arn: `arn:aws:rds:${region}:${ACCOUNT}:db:${args.name}`,
                             // RDS names the secret it manages rds!db-<resource id>-<6 random characters>.
                             masterUserSecrets: args.inputs.manageMasterUserPassword
-                                ? [{ secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:rds!db-${stableId(args.name, 8)}-${stableId(`${args.name}/s`, 6)}`, secretStatus: "active", kmsKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-secretsmanager` }]
+                                ? [
+                                      {
+                                          secretArn: `arn:aws:secretsmanager:${region}:${ACCOUNT}:secret:rds!db-${stableId(args.name, 8)}-${stableId(`${args.name}/s`, 6)}`,
+                                          secretStatus: "active",
+                                          kmsKeyId: `arn:aws:kms:${region}:${ACCOUNT}:key/aws-secretsmanager`,
+                                      },
+                                  ]
                                 : [],
                         },
                     };

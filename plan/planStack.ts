@@ -67,7 +67,15 @@ export async function planStack(stack: string, options: PlanOptions = {}): Promi
 
     const document: PlanDocument = {
         stack,
-        resources: resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: redactSecrets(r.inputs), ...(r.options ? { options: r.options } : {}), ...(r.aliasUrns ? { aliases: r.aliasUrns.map(urnIdentity) } : {}) })),
+        resources: resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent,
+            custom: r.custom,
+            inputs: redactSecrets(r.inputs),
+            ...(r.options ? { options: r.options } : {}),
+            ...(r.aliasUrns ? { aliases: r.aliasUrns.map(urnIdentity) } : {}),
+        })),
         outputs: Object.fromEntries(Object.entries(run.outputs).map(([name, o]) => [name, o.secret ? "[secret]" : redactSecrets(o.value)])),
         findings,
         summary: {

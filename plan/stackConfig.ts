@@ -25,7 +25,10 @@ export interface RawStackConfig {
 export function loadStackConfig(stack: string, projectDir = PROJECT_DIR): RawStackConfig {
     const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
     if (!/^[A-Za-z0-9_.-]+$/.test(stack) || !fs.existsSync(stackFile)) {
-        const known = fs.readdirSync(projectDir).filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f)).map((f) => f.split(".")[1]);
+        const known = fs
+            .readdirSync(projectDir)
+            .filter((f) => /^Pulumi\.[^.]+\.yaml$/.test(f))
+            .map((f) => f.split(".")[1]);
         throw new Error(`unknown stack "${stack}": no Pulumi.${stack}.yaml; stacks here: ${known.join(", ")}`);
     }
     const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown; secret?: boolean }> };

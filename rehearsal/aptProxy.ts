@@ -20,7 +20,17 @@ export const APT_PROXY_BINARY = "/usr/sbin/apt-cacher-ng";
 export const APT_CACHE_DIR = path.join(CACHE_DIR, "apt-cacher-ng");
 
 export function renderAptProxyConfig(cacheDir: string, logDir: string, address: string, port: number): string {
-    return [`CacheDir: ${cacheDir}`, `LogDir: ${logDir}`, "SupportDir: /usr/lib/apt-cacher-ng", `Port: ${port}`, `BindAddress: ${address}`, "ConnectProto: v4", "ExThreshold: 30", "ReuseConnections: 1", ""].join("\n");
+    return [
+        `CacheDir: ${cacheDir}`,
+        `LogDir: ${logDir}`,
+        "SupportDir: /usr/lib/apt-cacher-ng",
+        `Port: ${port}`,
+        `BindAddress: ${address}`,
+        "ConnectProto: v4",
+        "ExThreshold: 30",
+        "ReuseConnections: 1",
+        "",
+    ].join("\n");
 }
 
 /** Starts apt-cacher-ng on address:port and proves Debian's registry answers through it. */

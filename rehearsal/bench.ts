@@ -35,7 +35,9 @@ export function parseWrk(output: string): Pick<BenchRow, "requestsPerSecond" | "
 }
 
 async function wrk(ns: string, url: string): Promise<ReturnType<typeof parseWrk>> {
-    const out = await run(["ip", "netns", "exec", ns, "wrk", `-t${BENCH.threads}`, `-c${BENCH.connections}`, `-d${BENCH.seconds}s`, "--timeout", "5s", "--latency", url], { timeoutMs: (BENCH.seconds + 15) * 1000 });
+    const out = await run(["ip", "netns", "exec", ns, "wrk", `-t${BENCH.threads}`, `-c${BENCH.connections}`, `-d${BENCH.seconds}s`, "--timeout", "5s", "--latency", url], {
+        timeoutMs: (BENCH.seconds + 15) * 1000,
+    });
     if (out.code !== 0) throw new Error(`wrk ${url}: ${out.stderr.trim() || out.stdout.trim()}`);
     return parseWrk(out.stdout);
 }

@@ -91,7 +91,10 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
             .filter((line) => line && !(rdsOnly && UNITS_FAILED_BY_THE_RDS_STEP.includes(line.split(/\s+/)[0])))
             .join("\n");
         const active = (await systemctl(root, ["is-active", ...units])).stdout.trim().split("\n");
-        const inactive = units.map((unit, i) => ({ unit, state: active[i] ?? "?" })).filter((u) => u.state !== "active").map((u) => `${u.unit}=${u.state}`);
+        const inactive = units
+            .map((unit, i) => ({ unit, state: active[i] ?? "?" }))
+            .filter((u) => u.state !== "active")
+            .map((u) => `${u.unit}=${u.state}`);
         // systemd says "degraded" for exactly the units let through above.
         const good = failed === "" && inactive.length === 0 && (state === "running" || (rdsOnly && state === "degraded"));
         ok &&= good;
@@ -117,12 +120,17 @@ export async function checkUnits(stack: BootedStack): Promise<CheckResult> {
 async function restartSpawnFailures(root: ServerRoot, programUnits: string[]): Promise<string[]> {
     const listed = (await systemctl(root, ["list-units", "--failed", "--no-legend", "--plain"])).stdout.trim();
     const notes: string[] = [];
-    for (const unit of listed.split("\n").filter(Boolean).map((line) => line.split(/\s+/)[0])) {
+    for (const unit of listed
+        .split("\n")
+        .filter(Boolean)
+        .map((line) => line.split(/\s+/)[0])) {
         if (programUnits.includes(unit)) continue;
         const journal = await run(inServer(root, ["journalctl", "--boot", "--unit", unit, "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
         if (!/Failed to spawn (executor|'start' task)/.test(journal.stdout) || !/Failed with result 'resources'/.test(journal.stdout)) continue;
         const restarted = await systemctl(root, ["restart", unit], 60000);
-        notes.push(`${unit} could not be spawned at boot (journal: Failed to spawn executor, result 'resources'; not a unit of ours) and ${restarted.code === 0 ? "started when asked again" : `FAILED again: ${restarted.stderr.trim().slice(0, 160)}`}`);
+        notes.push(
+            `${unit} could not be spawned at boot (journal: Failed to spawn executor, result 'resources'; not a unit of ours) and ${restarted.code === 0 ? "started when asked again" : `FAILED again: ${restarted.stderr.trim().slice(0, 160)}`}`,
+        );
     }
     return notes;
 }

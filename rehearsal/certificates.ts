@@ -93,6 +93,25 @@ export async function signedBy(spec: CertificateSpec, key: KeySpec, ca: IssuedCe
     await generateKey(key, keyFile);
     fs.writeFileSync(extFile, extensions(spec));
     await must(["openssl", "req", "-new", "-key", keyFile, "-subj", subject(spec), "-out", csrFile]);
-    await must(["openssl", "x509", "-req", "-in", csrFile, "-CA", caCert, "-CAkey", caKey, "-set_serial", `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`, "-days", days(spec), "-sha256", "-extfile", extFile, "-out", certFile]);
+    await must([
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        csrFile,
+        "-CA",
+        caCert,
+        "-CAkey",
+        caKey,
+        "-set_serial",
+        `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`,
+        "-days",
+        days(spec),
+        "-sha256",
+        "-extfile",
+        extFile,
+        "-out",
+        certFile,
+    ]);
     return { id: spec.id, certificatePem: fs.readFileSync(certFile, "utf8"), keyPem: fs.readFileSync(keyFile, "utf8") };
 }

@@ -4,22 +4,7 @@ import { backendPort, DATA_VOLUME, HSTS_MAX_AGE_SECONDS, PATHS, PORTS } from "..
 import { signedBy, selfSigned } from "./certificates";
 import { run, sleep, waitFor } from "./exec";
 import { CLIENT_NS, LB_PUBLIC_IP, ROUTER_NS } from "./namespaces";
-import {
-    appSql,
-    backendStatus,
-    caFile,
-    clientCurl,
-    frontendRequests,
-    getFromLb,
-    getThroughLb,
-    mustSql,
-    PortState,
-    prometheusMetrics,
-    rootSql,
-    site,
-    slaveStatus,
-    tcpProbe,
-} from "./probes";
+import { appSql, backendStatus, caFile, clientCurl, frontendRequests, getFromLb, getThroughLb, mustSql, PortState, prometheusMetrics, rootSql, site, slaveStatus, tcpProbe } from "./probes";
 import { CheckResult, guarded, notApplicable, passed, verdict } from "./report";
 import { readEnvFile, ServerRoot } from "./roots";
 import { APP_ENV_FILE } from "../render/app";
@@ -75,7 +60,11 @@ async function checkHaproxyConfig(stack: BootedStack): Promise<CheckResult> {
 async function checkNginxConfig(stack: BootedStack): Promise<CheckResult> {
     const outs = await Promise.all(stack.apps.map((root) => run(inServer(root, ["nginx", "-t"]))));
     const bad = outs.map((o, i) => ({ o, key: stack.apps[i].server.key })).filter(({ o }) => o.code !== 0);
-    return verdict("config.nginx", bad.length === 0, bad.length ? bad.map(({ key, o }) => `${key}: ${o.stderr.trim()}`).join("; ") : `nginx -t accepts the rendered site on ${stack.apps.map((a) => a.server.key).join(", ")}`);
+    return verdict(
+        "config.nginx",
+        bad.length === 0,
+        bad.length ? bad.map(({ key, o }) => `${key}: ${o.stderr.trim()}`).join("; ") : `nginx -t accepts the rendered site on ${stack.apps.map((a) => a.server.key).join(", ")}`,
+    );
 }
 
 async function checkHttpsVerified(stack: BootedStack): Promise<CheckResult> {
@@ -98,11 +87,13 @@ async function checkHttpsVerified(stack: BootedStack): Promise<CheckResult> {
 async function checkLegacyTlsRefused(stack: BootedStack): Promise<CheckResult> {
     // SECLEVEL=0 lets this client offer TLS 1.0/1.1, so a failure is the server's refusal.
     const attempt = (flag: string) =>
-        run(["ip", "netns", "exec", CLIENT_NS, "timeout", "5", "openssl", "s_client", flag, "-cipher", "DEFAULT@SECLEVEL=0", "-connect", `${LB_PUBLIC_IP}:443`, "-servername", site(stack)], { timeoutMs: 8000 });
+        run(["ip", "netns", "exec", CLIENT_NS, "timeout", "5", "openssl", "s_client", flag, "-cipher", "DEFAULT@SECLEVEL=0", "-connect", `${LB_PUBLIC_IP}:443`, "-servername", site(stack)], {
+            timeoutMs: 8000,
+        });
     const [tls10, tls11, tls12] = await Promise.all([attempt("-tls1"), attempt("-tls1_1"), attempt("-tls1_2")]);
     const refused = (r: { code: number | null; stdout: string; stderr: string }) => r.code !== 0 && /alert protocol version|unsupported protocol|wrong version/i.test(r.stdout + r.stderr);
     const ok = refused(tls10) && refused(tls11) && tls12.code === 0;
-    const why = (r: { stdout: string; stderr: string }) => (/alert protocol version|unsupported protocol|wrong version[^\n]*/i.exec(r.stdout + r.stderr)?.[0] ?? "no handshake error seen");
+    const why = (r: { stdout: string; stderr: string }) => /alert protocol version|unsupported protocol|wrong version[^\n]*/i.exec(r.stdout + r.stderr)?.[0] ?? "no handshake error seen";
     return verdict("frontend.legacy-tls-refused", ok, `TLS 1.0: ${why(tls10)}; TLS 1.1: ${why(tls11)}; TLS 1.2 control: exit ${tls12.code}`);
 }
 
@@ -143,12 +134,39 @@ async function checkBackendHop(stack: BootedStack): Promise<CheckResult> {
         );
     }
     // With tls: the backend answers only TLS, and its certificate verifies for its own name.
-    const verified = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", "3", "--cacert", caFile(stack), "--resolve", `${app.server.fqdn}:${port}:${app.server.privateIp}`, "-o", "/dev/null", "-w", "%{http_code}", `https://${app.server.fqdn}:${port}/healthz`], { timeoutMs: 6000 });
-    const plain = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", "3", "-o", "/dev/null", "-w", "%{http_code}", `http://${app.server.privateIp}:${port}/`], { timeoutMs: 6000 });
+    const verified = await run(
+        [
+            "ip",
+            "netns",
+            "exec",
+            stack.lb.ns,
+            "curl",
+            "-sS",
+            "--max-time",
+            "3",
+            "--cacert",
+            caFile(stack),
+            "--resolve",
+            `${app.server.fqdn}:${port}:${app.server.privateIp}`,
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            `https://${app.server.fqdn}:${port}/healthz`,
+        ],
+        { timeoutMs: 6000 },
+    );
+    const plain = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", "3", "-o", "/dev/null", "-w", "%{http_code}", `http://${app.server.privateIp}:${port}/`], {
+        timeoutMs: 6000,
+    });
     const cfg = fs.readFileSync(path.join(stack.lb.fs, "etc/haproxy/haproxy.cfg"), "utf8");
     const everyServerVerifies = stack.apps.every((a) => new RegExp(`server ${a.server.key} .* ssl verify required ca-file \\S+ verifyhost ${a.server.fqdn.replace(/\./g, "\\.")}`).test(cfg));
     const ok = verified.stdout === "200" && plain.stdout !== "200" && everyServerVerifies;
-    return verdict("backend.hop", ok, `tls: ${app.server.key}:${port} serves /healthz over TLS verified for ${app.server.fqdn} (${verified.stdout || verified.stderr.trim()}); plain HTTP there gets ${plain.stdout || "no answer"}; haproxy.cfg verifies every server: ${everyServerVerifies}`);
+    return verdict(
+        "backend.hop",
+        ok,
+        `tls: ${app.server.key}:${port} serves /healthz over TLS verified for ${app.server.fqdn} (${verified.stdout || verified.stderr.trim()}); plain HTTP there gets ${plain.stdout || "no answer"}; haproxy.cfg verifies every server: ${everyServerVerifies}`,
+    );
 }
 
 /** Swaps one backend's certificate for one from a rogue CA (same names), reloads nginx and watches HAProxy refuse it. */
@@ -184,9 +202,17 @@ async function checkRogueBackend(stack: BootedStack): Promise<CheckResult> {
             else failures++;
         }
         const checkLog = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", "3", `http://127.0.0.1:${PORTS.haproxyStats}/stats;csv`], { timeoutMs: 6000 });
-        const lastCheck = checkLog.stdout.split("\n").find((l) => l.startsWith(`app-servers,${name},`))?.split(",")[36] ?? "";
+        const lastCheck =
+            checkLog.stdout
+                .split("\n")
+                .find((l) => l.startsWith(`app-servers,${name},`))
+                ?.split(",")[36] ?? "";
         const ok = down === true && !served[name] && failures === 0;
-        return verdict("backend.rogue-cert-refused", ok, `${name} re-keyed with a rogue-CA certificate for ${victim.server.fqdn}: HAProxy marked it DOWN after ${downAfter.toFixed(1)} s (check: ${lastCheck || "?"}); ${stack.apps.length * 3} requests served by ${JSON.stringify(served)}, ${failures} failed`);
+        return verdict(
+            "backend.rogue-cert-refused",
+            ok,
+            `${name} re-keyed with a rogue-CA certificate for ${victim.server.fqdn}: HAProxy marked it DOWN after ${downAfter.toFixed(1)} s (check: ${lastCheck || "?"}); ${stack.apps.length * 3} requests served by ${JSON.stringify(served)}, ${failures} failed`,
+        );
     } finally {
         await swap(original.cert, original.key);
         await waitFor(`HAProxy to mark ${name} UP again`, 20000, async () => ((await backendStatus(stack))[name] === "UP" ? true : undefined));
@@ -200,13 +226,24 @@ async function checkReplication(stack: BootedStack): Promise<CheckResult> {
     if (!selfManaged(stack)) return rdsNotApplicable("db.replication");
     const app = stack.apps[0];
     const marker = `rehearsal-${Date.now()}`;
-    await mustSql(appSql(stack, app, stack.primary!.server.fqdn, `CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL); INSERT INTO rehearsal_rows (note) VALUES ('${marker}')`), "insert on the primary");
+    await mustSql(
+        appSql(
+            stack,
+            app,
+            stack.primary!.server.fqdn,
+            `CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL); INSERT INTO rehearsal_rows (note) VALUES ('${marker}')`,
+        ),
+        "insert on the primary",
+    );
     const started = Date.now();
     await waitFor("the row on the replica", 15000, async () => {
         const out = await appSql(stack, app, stack.replica!.server.fqdn, `SELECT COUNT(*) FROM rehearsal_rows WHERE note = '${marker}'`);
         return out.stdout.trim() === "1" ? true : undefined;
     });
-    return passed("db.replication", `row written as webapp on ${stack.primary!.server.key} (primary) read back on ${stack.replica!.server.key} (replica) after ${((Date.now() - started) / 1000).toFixed(2)} s`);
+    return passed(
+        "db.replication",
+        `row written as webapp on ${stack.primary!.server.key} (primary) read back on ${stack.replica!.server.key} (replica) after ${((Date.now() - started) / 1000).toFixed(2)} s`,
+    );
 }
 
 async function checkReplicaReadOnly(stack: BootedStack): Promise<CheckResult> {
@@ -214,7 +251,11 @@ async function checkReplicaReadOnly(stack: BootedStack): Promise<CheckResult> {
     const out = await appSql(stack, stack.apps[0], stack.replica!.server.fqdn, "INSERT INTO rehearsal_rows (note) VALUES ('must-not-land')");
     const readOnly = await mustSql(rootSql(stack.replica!, "SELECT @@read_only"), "read_only");
     const ok = out.code !== 0 && /read-only|read_only|1290/i.test(out.stderr) && readOnly === "1";
-    return verdict("db.replica-read-only", ok, `INSERT as webapp over TLS on the replica: ${out.code === 0 ? "ACCEPTED" : out.stderr.trim().split("\n").pop()}; @@read_only=${readOnly} (root keeps READ ONLY ADMIN in MariaDB, so the app user is what is tested)`);
+    return verdict(
+        "db.replica-read-only",
+        ok,
+        `INSERT as webapp over TLS on the replica: ${out.code === 0 ? "ACCEPTED" : out.stderr.trim().split("\n").pop()}; @@read_only=${readOnly} (root keeps READ ONLY ADMIN in MariaDB, so the app user is what is tested)`,
+    );
 }
 
 /** Each self-managed database keeps its data directory on its own data volume, mounted by label. */
@@ -237,7 +278,12 @@ async function checkReplicationTls(stack: BootedStack): Promise<CheckResult> {
     if (!selfManaged(stack)) return rdsNotApplicable("db.replication-tls");
     const status = await slaveStatus(stack.replica!);
     const cipher = await mustSql(appSql(stack, stack.apps[0], stack.primary!.server.fqdn, "SHOW SESSION STATUS LIKE 'Ssl_cipher'"), "app session cipher");
-    const ok = status.Slave_IO_Running === "Yes" && status.Slave_SQL_Running === "Yes" && status.Master_SSL_Allowed === "Yes" && status.Master_SSL_Verify_Server_Cert === "Yes" && status.Master_Host === stack.primary!.server.fqdn;
+    const ok =
+        status.Slave_IO_Running === "Yes" &&
+        status.Slave_SQL_Running === "Yes" &&
+        status.Master_SSL_Allowed === "Yes" &&
+        status.Master_SSL_Verify_Server_Cert === "Yes" &&
+        status.Master_Host === stack.primary!.server.fqdn;
     return verdict(
         "db.replication-tls",
         ok,
@@ -256,10 +302,16 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
     const seen: Record<string, string> = {};
     for (const app of stack.apps) {
         const r = await getFromLb(stack, app, "/db.json", 10);
-        const report = JSON.parse(r.body || "{}") as { server?: string; writer?: { ok: boolean; host?: string; read_only?: boolean; error?: string }; reader?: { ok: boolean; host?: string; read_only?: boolean; error?: string } };
+        const report = JSON.parse(r.body || "{}") as {
+            server?: string;
+            writer?: { ok: boolean; host?: string; read_only?: boolean; error?: string };
+            reader?: { ok: boolean; host?: string; read_only?: boolean; error?: string };
+        };
         const good = report.server === app.server.key && report.writer?.ok && report.reader?.ok && report.writer.read_only === false && report.reader.read_only === true;
         const health = (await getFromLb(stack, app, "/healthz", 5)).status;
-        seen[app.server.key] = good ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro` : `BAD ${r.status} ${r.body || r.error} (/healthz ${health}; ${await appReadsPassword(app)})`;
+        seen[app.server.key] = good
+            ? `writer ${report.writer!.host} rw, reader ${report.reader!.host} ro`
+            : `BAD ${r.status} ${r.body || r.error} (/healthz ${health}; ${await appReadsPassword(app)})`;
     }
     // The diagnostic is internal: through the public frontend it must not be served.
     const publicPage = await getThroughLb(stack, "/db.json", 10);
@@ -267,7 +319,9 @@ async function checkAppDatabase(stack: BootedStack): Promise<CheckResult> {
     return verdict(
         "app.database",
         ok,
-        `/db.json from the LB to each backend (verified TLS to both databases): ${Object.entries(seen).map(([k, v]) => `${k}: ${v}`).join("; ")}; through the public frontend: ${publicPage.status || publicPage.error}`,
+        `/db.json from the LB to each backend (verified TLS to both databases): ${Object.entries(seen)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join("; ")}; through the public frontend: ${publicPage.status || publicPage.error}`,
     );
 }
 
@@ -318,7 +372,11 @@ async function checkClientReach(stack: BootedStack): Promise<CheckResult> {
         }
     }
     const r = await probeAll(expectations);
-    return verdict("firewall.client-sees-only-lb", r.ok, r.ok ? `from ${CLIENT_NS}: only ${LB_PUBLIC_IP}:80/443 answer; app/db ports (80, 443, 3306, 8000, 8081, 22) on every other server do not — ${summarize(expectations)}` : r.lines.join("; "));
+    return verdict(
+        "firewall.client-sees-only-lb",
+        r.ok,
+        r.ok ? `from ${CLIENT_NS}: only ${LB_PUBLIC_IP}:80/443 answer; app/db ports (80, 443, 3306, 8000, 8081, 22) on every other server do not — ${summarize(expectations)}` : r.lines.join("; "),
+    );
 }
 
 async function checkBackendReach(stack: BootedStack): Promise<CheckResult> {
@@ -330,7 +388,11 @@ async function checkBackendReach(stack: BootedStack): Promise<CheckResult> {
         expectations.push({ from: "lb", fromNs: stack.lb.ns, to: app, port: PORTS.app, open: false });
     }
     const r = await probeAll(expectations);
-    return verdict("firewall.backend-only-from-lb", r.ok, r.ok ? `nginx :${port} answers the LB only (not other app servers); the app's :${PORTS.app} stays on loopback — ${summarize(expectations)}` : r.lines.join("; "));
+    return verdict(
+        "firewall.backend-only-from-lb",
+        r.ok,
+        r.ok ? `nginx :${port} answers the LB only (not other app servers); the app's :${PORTS.app} stays on loopback — ${summarize(expectations)}` : r.lines.join("; "),
+    );
 }
 
 async function checkDatabaseReach(stack: BootedStack): Promise<CheckResult> {
@@ -342,7 +404,11 @@ async function checkDatabaseReach(stack: BootedStack): Promise<CheckResult> {
         expectations.push({ from: "client", fromNs: CLIENT_NS, to: db, port: PORTS.mysql, open: false });
     }
     const r = await probeAll(expectations);
-    return verdict("firewall.db-only-from-app", r.ok, r.ok ? `:3306 on ${stack.primary!.server.key}/${stack.replica!.server.key} answers the app servers only, not the LB or the client — ${summarize(expectations)}` : r.lines.join("; "));
+    return verdict(
+        "firewall.db-only-from-app",
+        r.ok,
+        r.ok ? `:3306 on ${stack.primary!.server.key}/${stack.replica!.server.key} answers the app servers only, not the LB or the client — ${summarize(expectations)}` : r.lines.join("; "),
+    );
 }
 
 async function checkSsh(stack: BootedStack): Promise<CheckResult> {
@@ -358,7 +424,11 @@ async function checkSsh(stack: BootedStack): Promise<CheckResult> {
     }
     const r = await probeAll(expectations);
     const control = listening.every((s) => s === "open");
-    return verdict("firewall.ssh-nowhere", r.ok && control, `a listener on :22 answers inside each of ${roots.length} servers (${control ? "yes" : "NO"}), yet none is reachable from the client or any other server — ${r.ok ? summarize(expectations) : r.lines.join("; ")}`);
+    return verdict(
+        "firewall.ssh-nowhere",
+        r.ok && control,
+        `a listener on :22 answers inside each of ${roots.length} servers (${control ? "yes" : "NO"}), yet none is reachable from the client or any other server — ${r.ok ? summarize(expectations) : r.lines.join("; ")}`,
+    );
 }
 
 /**
@@ -384,7 +454,11 @@ async function checkHostFirewallAlone(stack: BootedStack): Promise<CheckResult> 
             expectations.push({ from: "lb", fromNs: stack.lb.ns, to: db, port: PORTS.mysql, open: false });
         }
         const r = await probeAll(expectations);
-        return verdict("firewall.host-layer-alone", r.ok, r.ok ? `security-group mirror disabled: the rendered host nftables alone still blocks client → backend/db/ssh and lb → db — ${summarize(expectations)}` : r.lines.join("; "));
+        return verdict(
+            "firewall.host-layer-alone",
+            r.ok,
+            r.ok ? `security-group mirror disabled: the rendered host nftables alone still blocks client → backend/db/ssh and lb → db — ${summarize(expectations)}` : r.lines.join("; "),
+        );
     } finally {
         const restored = await nft(sgFile);
         // eslint-disable-next-line no-unsafe-finally -- a router left without its ruleset must fail the run, whatever the check found
@@ -398,5 +472,9 @@ async function checkPrometheus(stack: BootedStack): Promise<CheckResult> {
     for (let i = 0; i < sent; i++) await getThroughLb(stack);
     const after = frontendRequests(await prometheusMetrics(stack), "https-in");
     const ok = before !== undefined && after !== undefined && after - before >= sent;
-    return verdict("monitoring.prometheus", ok, `127.0.0.1:${PORTS.haproxyStats}/metrics (LB namespace only): haproxy_frontend_http_requests_total{proxy="https-in"} ${before} → ${after} after ${sent} requests`);
+    return verdict(
+        "monitoring.prometheus",
+        ok,
+        `127.0.0.1:${PORTS.haproxyStats}/metrics (LB namespace only): haproxy_frontend_http_requests_total{proxy="https-in"} ${before} → ${after} after ${sent} requests`,
+    );
 }

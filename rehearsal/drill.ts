@@ -141,7 +141,9 @@ function deliver(stack: BootedStack, plan: RehearsalPlan, certificates: IssuedCe
             frontendChainPem: certificates.leaves.frontend.certificatePem + certificates.ca.certificatePem,
             serverCertificatePem: Object.fromEntries(topology.servers.filter((s) => certificates.leaves[s.key]).map((s) => [s.key, certificates.leaves[s.key].certificatePem])),
         },
-        managedDatabase: stack.facts.database.managed ? { writerHost: stack.facts.database.writerHost, readerHost: stack.facts.database.readerHost, masterSecretArn: stack.facts.database.masterSecretArn ?? "" } : undefined,
+        managedDatabase: stack.facts.database.managed
+            ? { writerHost: stack.facts.database.writerHost, readerHost: stack.facts.database.readerHost, masterSecretArn: stack.facts.database.masterSecretArn ?? "" }
+            : undefined,
         dataVolumeIds: stack.facts.dataVolumeIds,
     });
     const files: Record<string, ServerFiles> = Object.fromEntries(topology.servers.map((s) => [s.key, buildServerFiles(s, facts)]));
@@ -177,7 +179,11 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
     const moved = before.topology.servers.filter((s) => plan.topology.servers.find((t) => t.key === s.key)?.privateIp !== s.privateIp);
     const added = plan.topology.servers.filter((s) => !before.topology.servers.some((b) => b.key === s.key));
     if (moved.length || added.length !== 1 || added[0].role !== "app") {
-        return verdict("change.scale-out", false, `appServerCount + 1 must add one app server and move none: added ${added.map((s) => s.key).join(", ") || "none"}, moved ${moved.map((s) => s.key).join(", ") || "none"}`);
+        return verdict(
+            "change.scale-out",
+            false,
+            `appServerCount + 1 must add one app server and move none: added ${added.map((s) => s.key).join(", ") || "none"}, moved ${moved.map((s) => s.key).join(", ") || "none"}`,
+        );
     }
     const server = added[0];
     const spec = plan.certificates.find((c) => c.id === server.key);

@@ -80,7 +80,10 @@ async function rowCount(stack: BootedStack, host: string): Promise<number> {
 }
 
 async function ensureTable(stack: BootedStack): Promise<void> {
-    await mustSql(appSql(stack, stack.apps[0], stack.primary!.server.fqdn, "CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL)"), "create table");
+    await mustSql(
+        appSql(stack, stack.apps[0], stack.primary!.server.fqdn, "CREATE TABLE IF NOT EXISTS rehearsal_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY, note VARCHAR(64) NOT NULL)"),
+        "create table",
+    );
 }
 
 /** Stops the replica, writes on the primary meanwhile, restarts it: it must catch up with every row. */
@@ -164,10 +167,15 @@ async function faultServerReboot(stack: BootedStack): Promise<CheckResult> {
     await container.reboot(120000);
     // Right after the new PID 1 starts, systemctl cannot reach it yet and prints nothing: ask
     // again until systemd answers with a state (--wait then holds until start-up is over).
-    const state = await waitFor(`systemd in ${name} to answer after the reboot`, 180000, async () => {
-        const answer = (await systemctl(victim, ["is-system-running", "--wait"], 180000)).stdout.trim();
-        return answer && answer !== "offline" ? answer : undefined;
-    }, 500).catch(() => "no answer");
+    const state = await waitFor(
+        `systemd in ${name} to answer after the reboot`,
+        180000,
+        async () => {
+            const answer = (await systemctl(victim, ["is-system-running", "--wait"], 180000)).stdout.trim();
+            return answer && answer !== "offline" ? answer : undefined;
+        },
+        500,
+    ).catch(() => "no answer");
     const upAt = Date.now();
     const units = enabledUnits(stack.files[name]);
     const active = (await systemctl(victim, ["is-active", ...units])).stdout.trim().split("\n");

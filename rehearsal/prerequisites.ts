@@ -32,7 +32,10 @@ export const thisMachine: MachineProbe = {
 export function missingPrerequisites(machine: MachineProbe = thisMachine): string[] {
     if (machine.platform !== "linux") return [`Linux is required (network namespaces, systemd-nspawn); this is ${machine.platform} — run it on a Debian machine or VM`];
     const missing: string[] = [];
-    if (machine.uid !== 0) missing.push("not root: the rehearsal mounts overlays, creates network namespaces and boots containers — run it as root (sudo -E npm run rehearse -- --stack dev), or set WEBSTACK_SKIP_REHEARSAL=1 to skip it in npm test");
+    if (machine.uid !== 0)
+        missing.push(
+            "not root: the rehearsal mounts overlays, creates network namespaces and boots containers — run it as root (sudo -E npm run rehearse -- --stack dev), or set WEBSTACK_SKIP_REHEARSAL=1 to skip it in npm test",
+        );
     for (const [file, what, fix] of REQUIRED) {
         if (!machine.exists(file)) missing.push(`${what} is missing (${file}): ${fix}`);
     }

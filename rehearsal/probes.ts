@@ -23,7 +23,10 @@ export async function getThroughLb(stack: BootedStack, urlPath = "/", timeoutS =
     const out = await clientCurl(stack, ["--cacert", caFile(stack), "-D", "-", `https://${site(stack)}${urlPath}`], timeoutS);
     const status = Number(/^HTTP\/[\d.]+ (\d+)/m.exec(out.stdout)?.[1] ?? 0);
     const servedBy = /^x-served-by: *(\S+)/im.exec(out.stdout)?.[1] ?? "";
-    const body = out.stdout.split(/\r?\n\r?\n/).slice(1).join("\n\n");
+    const body = out.stdout
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join("\n\n");
     return { status, servedBy, body, error: out.code === 0 ? "" : out.stderr.trim() };
 }
 
@@ -38,7 +41,10 @@ export async function getFromLb(stack: BootedStack, app: ServerRoot, urlPath: st
     const tls = stack.plan.config.backendHop === "tls" ? ["--cacert", caFile(stack), "--resolve", `${app.server.fqdn}:${port}:${app.server.privateIp}`] : [];
     const out = await run(["ip", "netns", "exec", stack.lb.ns, "curl", "-sS", "--max-time", String(timeoutS), ...tls, "-D", "-", url], { timeoutMs: (timeoutS + 3) * 1000 });
     const status = Number(/^HTTP\/[\d.]+ (\d+)/m.exec(out.stdout)?.[1] ?? 0);
-    const body = out.stdout.split(/\r?\n\r?\n/).slice(1).join("\n\n");
+    const body = out.stdout
+        .split(/\r?\n\r?\n/)
+        .slice(1)
+        .join("\n\n");
     return { status, body, error: out.code === 0 ? "" : out.stderr.trim() };
 }
 
@@ -59,10 +65,33 @@ export function appSql(stack: BootedStack, from: ServerRoot, host: string, sql: 
     const tls = options.tls ?? true;
     const tlsArgs = tls ? ["--ssl", `--ssl-ca=${caFile(stack)}`, "--ssl-verify-server-cert"] : ["--skip-ssl"];
     const password = stack.passwords[stack.facts.parameters.mysqlAppPassword];
-    return run(["ip", "netns", "exec", from.ns, "mariadb", "--no-defaults", "-h", host, "-P", String(PORTS.mysql), "-u", stack.facts.database.appUser, ...tlsArgs, "--connect-timeout=3", "-N", "-B", stack.plan.config.database.name, "-e", sql], {
-        timeoutMs: 15000,
-        env: { ...process.env, MYSQL_PWD: password },
-    });
+    return run(
+        [
+            "ip",
+            "netns",
+            "exec",
+            from.ns,
+            "mariadb",
+            "--no-defaults",
+            "-h",
+            host,
+            "-P",
+            String(PORTS.mysql),
+            "-u",
+            stack.facts.database.appUser,
+            ...tlsArgs,
+            "--connect-timeout=3",
+            "-N",
+            "-B",
+            stack.plan.config.database.name,
+            "-e",
+            sql,
+        ],
+        {
+            timeoutMs: 15000,
+            env: { ...process.env, MYSQL_PWD: password },
+        },
+    );
 }
 
 /** SQL as root over the server's own socket, with the credentials file the bootstrap wrote. */

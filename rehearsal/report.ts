@@ -57,15 +57,35 @@ export function formatReport(report: RehearsalReport): string {
         ...(report.notes.length ? ["notes:", ...report.notes.map((n) => `  - ${n}`)] : []),
         "timings (s):",
         ...Object.entries(report.timings).map(([k, v]) => `  ${v.toFixed(1).padStart(6)}  ${k}`),
-        ...(report.cloudInitSeconds ? [`cloud-init (s): ${Object.entries(report.cloudInitSeconds).map(([k, v]) => `${k} ${v.toFixed(0)}`).join("; ")}`] : []),
+        ...(report.cloudInitSeconds
+            ? [
+                  `cloud-init (s): ${Object.entries(report.cloudInitSeconds)
+                      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+                      .join("; ")}`,
+              ]
+            : []),
         "",
         ...report.checks.map((c) => `${c.status.padEnd(4)}  ${c.id.padEnd(width)}  ${c.detail}`),
         "",
-        ...(report.bench ? ["benchmark (wrk):", ...report.bench.map((b) => `  ${b.scenario.padEnd(34)} hop ${b.backendHop.padEnd(9)} ${b.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${b.p50Ms.toFixed(2)} ms  p99 ${b.p99Ms.toFixed(2)} ms  errors ${b.errors}`)] : []),
+        ...(report.bench
+            ? [
+                  "benchmark (wrk):",
+                  ...report.bench.map(
+                      (b) =>
+                          `  ${b.scenario.padEnd(34)} hop ${b.backendHop.padEnd(9)} ${b.requestsPerSecond.toFixed(0).padStart(7)} req/s  p50 ${b.p50Ms.toFixed(2)} ms  p99 ${b.p99Ms.toFixed(2)} ms  errors ${b.errors}`,
+                  ),
+              ]
+            : []),
         report.error ? `ERROR: ${report.error}` : "",
         report.teardownProblems.length
             ? `TEARDOWN PROBLEMS:\n${report.teardownProblems.map((p) => `  - ${p}`).join("\n")}`
-            : `teardown: clean${report.containersStopped && Object.keys(report.containersStopped).length ? ` (containers: ${Object.entries(report.containersStopped).map(([k, v]) => `${k} ${v}`).join(", ")})` : ""}`,
+            : `teardown: clean${
+                  report.containersStopped && Object.keys(report.containersStopped).length
+                      ? ` (containers: ${Object.entries(report.containersStopped)
+                            .map(([k, v]) => `${k} ${v}`)
+                            .join(", ")})`
+                      : ""
+              }`,
         `summary: ${report.checks.filter((c) => c.status === "PASS").length} pass, ${report.checks.filter((c) => c.status === "FAIL").length} fail, ${report.checks.filter((c) => c.status === "N/A").length} n/a`,
     ];
     return lines.filter((l, i) => l !== "" || lines[i - 1] !== "").join("\n");

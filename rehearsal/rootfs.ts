@@ -19,20 +19,7 @@ export const ROOTFS_VARIANT = "minbase";
  * under CI load (networking.service on a prod LB, ifupdown-pre.service on a prod app server, each
  * once in about fifteen boots), failing boot.units for a unit none of our files touches.
  */
-export const ROOTFS_PACKAGES = [
-    "systemd-sysv",
-    "dbus",
-    "cloud-init",
-    "python3-cffi-backend",
-    "ca-certificates",
-    "curl",
-    "gnupg",
-    "sudo",
-    "openssh-server",
-    "iproute2",
-    "netbase",
-    "less",
-];
+export const ROOTFS_PACKAGES = ["systemd-sysv", "dbus", "cloud-init", "python3-cffi-backend", "ca-certificates", "curl", "gnupg", "sudo", "openssh-server", "iproute2", "netbase", "less"];
 
 /** Outside the checkout, so every clone and CI run reuses it. */
 export const CACHE_DIR = process.env.WEBSTACK_REHEARSAL_CACHE ?? "/var/cache/webstack-rehearsal";

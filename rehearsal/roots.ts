@@ -89,7 +89,10 @@ export async function unmountServerRoot(root: ServerRoot): Promise<string[]> {
 }
 
 export async function isMounted(dir: string): Promise<boolean> {
-    return fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n").some((line) => line.split(" ")[4] === dir);
+    return fs
+        .readFileSync("/proc/self/mountinfo", "utf8")
+        .split("\n")
+        .some((line) => line.split(" ")[4] === dir);
 }
 
 /** Every overlay the rehearsal mounted under a run directory (this run's or a crashed one's). */

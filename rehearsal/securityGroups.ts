@@ -44,9 +44,7 @@ export function allowedFlows(instances: Instance[], rules: GroupRule[], clientIp
             if (rule.cidr && inCidr(clientIp, rule.cidr)) {
                 flows.push({ fromIp: clientIp, toIp: to.privateIp, ports, why: rule.description });
             }
-            const sources = instances.filter(
-                (from) => from !== to && ((rule.cidr && inCidr(from.privateIp, rule.cidr)) || (rule.referencedGroupId && from.groupIds.includes(rule.referencedGroupId))),
-            );
+            const sources = instances.filter((from) => from !== to && ((rule.cidr && inCidr(from.privateIp, rule.cidr)) || (rule.referencedGroupId && from.groupIds.includes(rule.referencedGroupId))));
             for (const from of sources) {
                 const egress = egressRange(from, to, ports);
                 if (egress) {
@@ -101,11 +99,15 @@ table ip webstack_router {
         type nat hook prerouting priority dstnat; policy accept;
         ip daddr ${publicIp} dnat to ${lbPrivateIp}
     }
-${uplinkIf ? `    chain postrouting {
+${
+    uplinkIf
+        ? `    chain postrouting {
         type nat hook postrouting priority srcnat; policy accept;
         oifname "${uplinkIf}" masquerade
     }
-` : ""}    chain forward {
+`
+        : ""
+}    chain forward {
         type filter hook forward priority filter; policy drop;
         ct state established,related accept
 ${lines.join("\n")}

@@ -51,7 +51,12 @@ export const LOCK_FILE = "/run/webstack-rehearsal.lock";
 /** cloud-init installs every package through the proxy: minutes on a cold cache. */
 export const CLOUD_INIT_TIMEOUT_MS = 15 * 60 * 1000;
 
-const randomSecret = () => crypto.randomBytes(32).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 24);
+const randomSecret = () =>
+    crypto
+        .randomBytes(32)
+        .toString("base64")
+        .replace(/[^A-Za-z0-9]/g, "")
+        .slice(0, 24);
 
 /** Holds the machine-wide lock: one rehearsal at a time (namespaces and addresses are fixed). */
 export function acquireLock(): void {
@@ -157,7 +162,11 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
         dataVolumeIds: Object.fromEntries(topology.databaseServers.map((s) => [s.key, rehearsalVolumeId(s.key)])),
         // RDS is not booted; the app servers are rendered against stand-in endpoint names.
         managedDatabase: managed
-            ? { writerHost: `webstack-db.rds-not-booted.invalid`, readerHost: `webstack-db-replica.rds-not-booted.invalid`, masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-not-booted" }
+            ? {
+                  writerHost: `webstack-db.rds-not-booted.invalid`,
+                  readerHost: `webstack-db-replica.rds-not-booted.invalid`,
+                  masterSecretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:rds-not-booted",
+              }
             : undefined,
     });
 
@@ -184,7 +193,10 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
             plan,
             parameters: passwords,
             objects: topology.servers.map((s) => ({ ...bundles[s.key], body: renderServerBundle(files[s.key]) })),
-            aws: { host: INTERNET.awsApi, port: 80 }, datadog: { host: INTERNET.datadogInstaller, port: 443 }, pki: path.join(runDir, "standin-pki") }),
+            aws: { host: INTERNET.awsApi, port: 80 },
+            datadog: { host: INTERNET.datadogInstaller, port: 443 },
+            pki: path.join(runDir, "standin-pki"),
+        }),
     );
     state.standIns.push(standIns.aws, standIns.datadog);
 
@@ -232,10 +244,15 @@ export async function bootStack(plan: RehearsalPlan, state: TeardownState, log: 
 
     // As a deploy would before calling the stack up: the load balancer has every backend in rotation.
     await phase("load balancer: every backend UP", () =>
-        waitFor("HAProxy to mark every app server UP", 90000, async () => {
-            const statuses = await backendStatus({ lb: roots[topology.loadBalancer.key] });
-            return topology.appServers.every((s) => statuses[s.key] === "UP") ? true : undefined;
-        }, 500),
+        waitFor(
+            "HAProxy to mark every app server UP",
+            90000,
+            async () => {
+                const statuses = await backendStatus({ lb: roots[topology.loadBalancer.key] });
+                return topology.appServers.every((s) => statuses[s.key] === "UP") ? true : undefined;
+            },
+            500,
+        ),
     );
 
     const rootOf = (s: ServerPlan | undefined) => (s ? roots[s.key] : undefined);
@@ -303,7 +320,14 @@ function processesNaming(prefix: string): number[] {
     const pids: number[] = [];
     for (const entry of fs.readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
         try {
-            if (Number(entry) !== process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").some((arg) => arg.includes(prefix))) pids.push(Number(entry));
+            if (
+                Number(entry) !== process.pid &&
+                fs
+                    .readFileSync(`/proc/${entry}/cmdline`, "utf8")
+                    .split("\0")
+                    .some((arg) => arg.includes(prefix))
+            )
+                pids.push(Number(entry));
         } catch {
             // the process exited while the table was read
         }
@@ -338,7 +362,11 @@ export async function teardown(state: TeardownState): Promise<string[]> {
     for (const standIn of state.standIns) await attempt("stopping a stand-in", () => standIn.stop());
     // This run's loop devices, and any a crashed run left over a file in a run directory.
     const listed = await run(["losetup", "--list", "--noheadings", "--output", "NAME,BACK-FILE"]);
-    const stale = listed.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter(([, file]) => file?.startsWith(RUN_DIR_PREFIX)).map(([name]) => name);
+    const stale = listed.stdout
+        .split("\n")
+        .map((l) => l.trim().split(/\s+/))
+        .filter(([, file]) => file?.startsWith(RUN_DIR_PREFIX))
+        .map(([name]) => name);
     for (const loop of new Set([...state.loops, ...stale])) await attempt(`detaching ${loop}`, () => must(["losetup", "-d", loop]));
     if (state.aptProxy) await attempt("stopping apt-cacher-ng", () => state.aptProxy!.stop());
     // A crashed run's host processes (its apt-cacher-ng, started outside every namespace) are

@@ -134,10 +134,44 @@ async function startSsmStandIn(options: StandInOptions): Promise<AwsStandIn> {
 async function startDatadogStandIn(options: StandInOptions): Promise<DatadogStandIn> {
     fs.mkdirSync(options.pki, { recursive: true });
     const file = (name: string) => path.join(options.pki, name);
-    await must(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj", "/CN=webstack rehearsal stand-in CA", "-keyout", file("ca.key"), "-out", file("ca.crt")]);
+    await must([
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=webstack rehearsal stand-in CA",
+        "-keyout",
+        file("ca.key"),
+        "-out",
+        file("ca.crt"),
+    ]);
     await must(["openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", `/CN=${DATADOG_INSTALL_HOST}`, "-keyout", file("dd.key"), "-out", file("dd.csr")]);
     fs.writeFileSync(file("dd.ext"), `subjectAltName = DNS:${DATADOG_INSTALL_HOST}, DNS:${RDS_TRUSTSTORE_HOST}\nextendedKeyUsage = serverAuth\n`);
-    await must(["openssl", "x509", "-req", "-in", file("dd.csr"), "-CA", file("ca.crt"), "-CAkey", file("ca.key"), "-CAcreateserial", "-days", "2", "-extfile", file("dd.ext"), "-out", file("dd.crt")]);
+    await must([
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        file("dd.csr"),
+        "-CA",
+        file("ca.crt"),
+        "-CAkey",
+        file("ca.key"),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        file("dd.ext"),
+        "-out",
+        file("dd.crt"),
+    ]);
     const requests: DatadogRequest[] = [];
     const script = `#!/bin/sh\n# webstack rehearsal: stand-in for Datadog's agent installer. Installs nothing.\necho "datadog installer stand-in: agent NOT installed (site $DD_SITE, tags $DD_HOST_TAGS)"\n`;
     const server = https.createServer({ key: fs.readFileSync(file("dd.key")), cert: fs.readFileSync(file("dd.crt")) }, (req, res) => {

@@ -79,7 +79,11 @@ export function renderDatadogChecks(spec: DatadogChecksSpec): RenderedFile[] {
         ...spec.certificateFiles.map((certificate) => ({ local_cert_path: certificate, tags: [...spec.tags, `cert_path:${certificate}`] })),
     ];
     if (tlsInstances.length > 0) {
-        files.push({ path: "/etc/datadog-agent/conf.d/tls.d/conf.yaml", content: `# Rendered by webstack (renderDatadogChecks).\n${stringify({ init_config: {}, instances: tlsInstances })}`, permissions: "0644" });
+        files.push({
+            path: "/etc/datadog-agent/conf.d/tls.d/conf.yaml",
+            content: `# Rendered by webstack (renderDatadogChecks).\n${stringify({ init_config: {}, instances: tlsInstances })}`,
+            permissions: "0644",
+        });
     }
     return files;
 }

@@ -1,6 +1,5 @@
 import { BackendHop } from "../model";
 
-
 export interface HaproxyBackend {
     /** Server name in haproxy.cfg and in the stats (app-0). */
     name: string;

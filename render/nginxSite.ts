@@ -26,8 +26,9 @@ export function renderNginxSite(spec: NginxSiteSpec): string {
     if (servesTls && !spec.tls) throw new Error("renderNginxSite: a TLS listener needs the certificate and key paths");
     // One server block: nginx applies ssl per listen, so a plaintext and a TLS port can share it.
     const listen = spec.listeners.map((l) => (l.tls ? `listen ${l.port} ssl;` : `listen ${l.port};`)).join("\n    ");
-    const tlsBlock = servesTls && spec.tls
-        ? `
+    const tlsBlock =
+        servesTls && spec.tls
+            ? `
     ssl_certificate ${spec.tls.certificatePath};
     ssl_certificate_key ${spec.tls.keyPath};
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -37,7 +38,7 @@ export function renderNginxSite(spec: NginxSiteSpec): string {
     ssl_session_timeout 1h;
     ssl_session_tickets off;
 `
-        : "";
+            : "";
     return `# Rendered by webstack (renderNginxSite). Edit the Pulumi config, not this file.
 upstream webstack_app {
     server 127.0.0.1:${spec.appPort};

@@ -91,11 +91,7 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             }),
             permissions: "0644",
         });
-        startServices.push(
-            ["rm", "-f", "/etc/nginx/sites-enabled/default"],
-            ["ln", "-sf", PATHS.nginxSite, "/etc/nginx/sites-enabled/webstack.conf"],
-            ["systemctl", "restart", "nginx"],
-        );
+        startServices.push(["rm", "-f", "/etc/nginx/sites-enabled/default"], ["ln", "-sf", PATHS.nginxSite, "/etc/nginx/sites-enabled/webstack.conf"], ["systemctl", "restart", "nginx"]);
         lastServices.unshift({
             name: "nginx",
             paths: [PATHS.nginxSite, PATHS.serverCertificate, PATHS.serverKey, PATHS.internalCa],
@@ -156,7 +152,10 @@ export function buildServerFiles(server: ServerPlan, facts: StackFacts): ServerF
             name: "app",
             paths: [`${APP_DIR}/app.py`, APP_ENV_FILE, `/etc/systemd/system/${APP_UNIT_NAME}`],
             checks: [["python3", "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", `${APP_DIR}/app.py`]],
-            reload: [["systemctl", "daemon-reload"], ["systemctl", "restart", APP_UNIT_NAME]],
+            reload: [
+                ["systemctl", "daemon-reload"],
+                ["systemctl", "restart", APP_UNIT_NAME],
+            ],
         });
     }
 
@@ -257,18 +256,18 @@ After=${DATA_VOLUME.unit}
     }
 
     const datadogChecks = renderDatadogChecks({
-            components: server.components,
-            haproxyMetricsUrl: `http://127.0.0.1:${PORTS.haproxyStats}/metrics`,
-            nginxStatusUrl: `http://127.0.0.1:${PORTS.nginxStatus}/nginx_status`,
-            mysqlSocket: PATHS.mysqlSocket,
-            publicHostname: `www.${facts.domain}`,
-            certificateFiles: [
-                ...(has("load-balancer") ? [PATHS.frontendCertificate] : []),
-                ...(has("web") || has("database") ? [PATHS.serverCertificate] : []),
-                ...(has("database") && server.database ? [PATHS.mysqlCertificate] : []),
-            ],
-            tags: agentTags(server, facts),
-        });
+        components: server.components,
+        haproxyMetricsUrl: `http://127.0.0.1:${PORTS.haproxyStats}/metrics`,
+        nginxStatusUrl: `http://127.0.0.1:${PORTS.nginxStatus}/nginx_status`,
+        mysqlSocket: PATHS.mysqlSocket,
+        publicHostname: `www.${facts.domain}`,
+        certificateFiles: [
+            ...(has("load-balancer") ? [PATHS.frontendCertificate] : []),
+            ...(has("web") || has("database") ? [PATHS.serverCertificate] : []),
+            ...(has("database") && server.database ? [PATHS.mysqlCertificate] : []),
+        ],
+        tags: agentTags(server, facts),
+    });
     files.push(...datadogChecks);
     files.push({
         path: DATADOG_INSTALL_PATH,

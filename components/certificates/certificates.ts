@@ -42,8 +42,7 @@ export class Certificates extends pulumi.ComponentResource {
         const parent = { parent: this };
         const specs = certificateSpecs(args.config, args.domain, args.servers, args.organization);
         const specOf = (id: string) => specs.find((s) => s.id === id)!;
-        const newKey = (id: string) =>
-            new tls.PrivateKey(`${name}-${id}`, keySpec(args.config), { ...parent, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] });
+        const newKey = (id: string) => new tls.PrivateKey(`${name}-${id}`, keySpec(args.config), { ...parent, additionalSecretOutputs: ["privateKeyPem", "privateKeyOpenssh", "privateKeyPemPkcs8"] });
         const validity = (spec: CertificateSpec) => ({ validityPeriodHours: spec.validityPeriodHours, earlyRenewalHours: spec.earlyRenewalHours, allowedUses: spec.allowedUses });
 
         const caSpec = specOf("ca");
@@ -61,11 +60,8 @@ export class Certificates extends pulumi.ComponentResource {
                 { privateKeyPem, subject: { commonName: spec.commonName, organization: spec.organization }, dnsNames: spec.dnsNames, ipAddresses: spec.ipAddresses },
                 parent,
             );
-            return new tls.LocallySignedCert(
-                `${name}-${spec.id}`,
-                { certRequestPem: request.certRequestPem, caPrivateKeyPem: caKey.privateKeyPem, caCertPem: ca.certPem, ...validity(spec) },
-                parent,
-            ).certPem;
+            return new tls.LocallySignedCert(`${name}-${spec.id}`, { certRequestPem: request.certRequestPem, caPrivateKeyPem: caKey.privateKeyPem, caCertPem: ca.certPem, ...validity(spec) }, parent)
+                .certPem;
         };
 
         if (args.config.source === "provided") {

@@ -42,9 +42,17 @@ export class Firewalls extends pulumi.ComponentResource {
         const group = (role: string, description: string) =>
             new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: withTags(args.tags, { Name: `${name}-${role}` }) }, parent);
         const ingress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
-            new aws.vpc.SecurityGroupIngressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) }, { ...parent, ...opts });
+            new aws.vpc.SecurityGroupIngressRule(
+                `${name}-${ruleName}`,
+                { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) },
+                { ...parent, ...opts },
+            );
         const egress = (ruleName: string, groupId: pulumi.Input<string>, port: number, peer: Peer, description: string, opts: pulumi.CustomResourceOptions = {}) =>
-            new aws.vpc.SecurityGroupEgressRule(`${name}-${ruleName}`, { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) }, { ...parent, ...opts });
+            new aws.vpc.SecurityGroupEgressRule(
+                `${name}-${ruleName}`,
+                { securityGroupId: groupId, ipProtocol: "tcp", fromPort: port, toPort: port, description, ...peer, tags: withTags(args.tags) },
+                { ...parent, ...opts },
+            );
         const internetEgress = (role: string, groupId: pulumi.Input<string>) => {
             egress(`${role}-out-https`, groupId, PORTS.https, { cidrIpv4: "0.0.0.0/0" }, "HTTPS to packages, SSM and Datadog");
             egress(`${role}-out-http`, groupId, PORTS.http, { cidrIpv4: "0.0.0.0/0" }, "HTTP to Debian's package mirrors");

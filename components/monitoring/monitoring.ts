@@ -59,10 +59,7 @@ export class Monitoring extends pulumi.ComponentResource {
                     timeseries("Web QPS (HTTPS frontend)", `sum:${WEB_QPS_METRIC}{${scope},proxy:https-in}.as_rate()`),
                     timeseries("5xx responses per second", `sum:haproxy.frontend.http.responses.count{${scope},proxy:https-in,code:5xx}.as_rate()`),
                     timeseries("Backend response time (s)", `avg:haproxy.backend.response.time.average.seconds{${scope},proxy:app-servers}`),
-                    timeseries(
-                        "Replication lag (s)",
-                        facts.managedDatabase ? `max:aws.rds.replica_lag{${scope}}` : `max:mysql.replication.seconds_behind_source{${scope}} by {host}`,
-                    ),
+                    timeseries("Replication lag (s)", facts.managedDatabase ? `max:aws.rds.replica_lag{${scope}}` : `max:mysql.replication.seconds_behind_source{${scope}} by {host}`),
                 ],
             },
             parent,

@@ -65,7 +65,11 @@ export class Network extends pulumi.ComponentResource {
         } else {
             const zones = aws.getAvailabilityZonesOutput({ state: "available" }, parent).names;
             const plan = planSubnetCidrs(args.config.vpcCidr, args.config.availabilityZones);
-            const vpc = new aws.ec2.Vpc(`${name}-vpc`, { cidrBlock: args.config.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: withTags(args.tags, { Name: `${name}-vpc` }) }, parent);
+            const vpc = new aws.ec2.Vpc(
+                `${name}-vpc`,
+                { cidrBlock: args.config.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: withTags(args.tags, { Name: `${name}-vpc` }) },
+                parent,
+            );
             this.vpcId = vpc.id;
             const subnets = {} as Record<Tier, aws.ec2.Subnet[]>;
             for (const tier of TIERS) {
@@ -93,10 +97,22 @@ export class Network extends pulumi.ComponentResource {
             this.subnetCidrs = plan;
 
             const gateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: withTags(args.tags, { Name: `${name}-igw` }) }, parent);
-            const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: withTags(args.tags, { Name: `${name}-public` }) }, parent);
+            const publicRoutes = new aws.ec2.RouteTable(
+                `${name}-public`,
+                { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }], tags: withTags(args.tags, { Name: `${name}-public` }) },
+                parent,
+            );
             const natAddress = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags: withTags(args.tags, { Name: `${name}-nat` }) }, parent);
-            const nat = new aws.ec2.NatGateway(`${name}-nat`, { allocationId: natAddress.id, subnetId: subnets.public[0].id, tags: withTags(args.tags, { Name: `${name}-nat` }) }, { parent: this, dependsOn: [gateway] });
-            const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: withTags(args.tags, { Name: `${name}-private` }) }, parent);
+            const nat = new aws.ec2.NatGateway(
+                `${name}-nat`,
+                { allocationId: natAddress.id, subnetId: subnets.public[0].id, tags: withTags(args.tags, { Name: `${name}-nat` }) },
+                { parent: this, dependsOn: [gateway] },
+            );
+            const privateRoutes = new aws.ec2.RouteTable(
+                `${name}-private`,
+                { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags: withTags(args.tags, { Name: `${name}-private` }) },
+                parent,
+            );
             for (const tier of TIERS) {
                 subnets[tier].forEach(
                     (subnet, zone) =>

@@ -83,7 +83,10 @@ export class Server extends pulumi.ComponentResource {
 
         const role = new aws.iam.Role(
             `${name}-role`,
-            { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }), tags: withTags(args.tags) },
+            {
+                assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+                tags: withTags(args.tags),
+            },
             parent,
         );
         // Session Manager only. AmazonSSMManagedInstanceCore would also allow ssm:GetParameter(s)
@@ -91,11 +94,7 @@ export class Server extends pulumi.ComponentResource {
         // the account. These are the actions AWS's own Session-Manager-only instance profile
         // policy grants (AWSCloud9SSMInstanceProfile; "Create a custom IAM role for Session
         // Manager" in the Systems Manager user guide); they open channels, they read nothing.
-        new aws.iam.RolePolicy(
-            `${name}-session-manager`,
-            { role: role.name, policy: JSON.stringify(SESSION_MANAGER_POLICY) },
-            parent,
-        );
+        new aws.iam.RolePolicy(`${name}-session-manager`, { role: role.name, policy: JSON.stringify(SESSION_MANAGER_POLICY) }, parent);
         const key = bundleKey(name);
         const bundle = new aws.s3.BucketObjectv2(
             `${name}-config`,
@@ -161,6 +160,13 @@ export class Server extends pulumi.ComponentResource {
         }
         this.configObject = pulumi.interpolate`s3://${bundle.bucket}/${bundle.key}`;
         this.configVersionId = bundle.versionId;
-        this.registerOutputs({ instanceId: this.instanceId, privateIp: this.privateIp, publicIp: this.publicIp, publicDns: this.publicDns, configObject: this.configObject, configVersionId: this.configVersionId });
+        this.registerOutputs({
+            instanceId: this.instanceId,
+            privateIp: this.privateIp,
+            publicIp: this.publicIp,
+            publicDns: this.publicDns,
+            configObject: this.configObject,
+            configVersionId: this.configVersionId,
+        });
     }
 }

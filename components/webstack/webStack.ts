@@ -142,11 +142,7 @@ export class WebStack extends pulumi.ComponentResource {
 
         const managed =
             placement === "rds"
-                ? new ManagedDatabase(
-                      `${name}-db`,
-                      { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, tags: args.tags },
-                      parent,
-                  )
+                ? new ManagedDatabase(`${name}-db`, { config: config.database, stack, subnetIds: network.subnetIds.database, securityGroupId: firewalls.databaseGroupId!, tags: args.tags }, parent)
                 : undefined;
 
         const region = aws.getRegionOutput({}, parent).region;
@@ -200,8 +196,7 @@ export class WebStack extends pulumi.ComponentResource {
                 }),
             );
 
-        const groupsFor = (server: ServerPlan) =>
-            server.role === "load-balancer" ? [firewalls.loadBalancerGroupId] : server.role === "app" ? [firewalls.appGroupId] : [firewalls.databaseGroupId!];
+        const groupsFor = (server: ServerPlan) => (server.role === "load-balancer" ? [firewalls.loadBalancerGroupId] : server.role === "app" ? [firewalls.appGroupId] : [firewalls.databaseGroupId!]);
         const instanceTypeFor = (server: ServerPlan) =>
             server.role === "load-balancer" ? config.loadBalancerInstanceType : server.role === "app" ? config.appInstanceType : config.database.instanceType;
 
@@ -221,9 +216,7 @@ export class WebStack extends pulumi.ComponentResource {
                     configBucket: { name: configBucket.bucketName, arn: configBucket.bucketArn },
                     region,
                     // Exactly the parameters its fetch script and agent installer read.
-                    secretParameterArns: files.apply((f) =>
-                        [...new Set([parameters.datadogApiKey, ...f.secrets.map((s) => s.parameter)])].map((p) => secrets.parameterArns[p] ?? missingParameter(p)),
-                    ),
+                    secretParameterArns: files.apply((f) => [...new Set([parameters.datadogApiKey, ...f.secrets.map((s) => s.parameter)])].map((p) => secrets.parameterArns[p] ?? missingParameter(p))),
                     // The server that creates the RDS app user reads the master secret, and only it.
                     secretsManagerArns: files.apply((f) => (f.files.some((file) => file.path === RDS_APP_USER_PATH) && managed ? [managed.masterSecretArn] : [])),
                     privateZoneId: network.privateZoneId,
@@ -237,11 +230,7 @@ export class WebStack extends pulumi.ComponentResource {
             );
         }
 
-        const monitoring = new Monitoring(
-            `${name}-monitoring`,
-            { facts: { stack, appServerCount: config.appServerCount, managedDatabase: plan.database.managed, config: config.monitoring } },
-            parent,
-        );
+        const monitoring = new Monitoring(`${name}-monitoring`, { facts: { stack, appServerCount: config.appServerCount, managedDatabase: plan.database.managed, config: config.monitoring } }, parent);
 
         const lb = servers[topology.loadBalancer.key];
         this.url = pulumi.output(`https://www.${config.domain}/`);

@@ -41,7 +41,7 @@ export function sensitivePortsOpened(protocol: unknown, fromPort: unknown, toPor
         return [];
     }
     // AWS treats 0..0 / -1..-1 with tcp/udp as invalid; only real ranges count.
-    return sensitive.filter(port => fromPort <= port && port <= toPort);
+    return sensitive.filter((port) => fromPort <= port && port <= toPort);
 }
 
 /**

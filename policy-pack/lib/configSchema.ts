@@ -70,12 +70,12 @@ export function validateJsonSchema(value: unknown, schema: PolicyConfigJSONSchem
     const errors: string[] = [];
     if (schema.type !== undefined) {
         const types = Array.isArray(schema.type) ? schema.type : [schema.type];
-        if (!types.some(t => matchesType(value, t))) {
+        if (!types.some((t) => matchesType(value, t))) {
             return [`${path} must be of type ${types.join(" or ")}, got ${JSON.stringify(value)}`];
         }
     }
-    if (schema.enum && !schema.enum.some(e => JSON.stringify(e) === JSON.stringify(value))) {
-        errors.push(`${path} must be one of ${schema.enum.map(e => JSON.stringify(e)).join(", ")}, got ${JSON.stringify(value)}`);
+    if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
+        errors.push(`${path} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}, got ${JSON.stringify(value)}`);
     }
     if (schema.const !== undefined && JSON.stringify(schema.const) !== JSON.stringify(value)) {
         errors.push(`${path} must be ${JSON.stringify(schema.const)}`);

@@ -64,13 +64,32 @@ export function definePolicy<S extends Record<string, Setting<unknown>>>(definit
     }
     const configSchema: PolicyConfigSchema = policySchema((definition.settings ?? {}) as Record<string, PolicyConfigJSONSchema>);
     const base = { name, description, category, severity, tags: [category], enforcementLevel: "advisory" as const, configSchema };
-    const reader = (getConfig: () => object): ReadSettings<S> => () => withDefaults<SettingValues<S>>(configSchema, getConfig());
+    const reader =
+        (getConfig: () => object): ReadSettings<S> =>
+        () =>
+            withDefaults<SettingValues<S>>(configSchema, getConfig());
     if ("validateStack" in definition) {
         const check = definition.validateStack;
-        return { ...base, validateStack: (args, report) => check(args, report, reader(() => args.getConfig())) };
+        return {
+            ...base,
+            validateStack: (args, report) =>
+                check(
+                    args,
+                    report,
+                    reader(() => args.getConfig()),
+                ),
+        };
     }
     const check = definition.validateResource;
-    return { ...base, validateResource: (args, report) => check(args, report, reader(() => args.getConfig())) };
+    return {
+        ...base,
+        validateResource: (args, report) =>
+            check(
+                args,
+                report,
+                reader(() => args.getConfig()),
+            ),
+    };
 }
 
 /** The policy config prod deploys with: every policy advisory, those of a MANDATORY_IN_PROD severity mandatory, in the pack's order. */

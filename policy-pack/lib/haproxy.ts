@@ -105,7 +105,7 @@ function parseHaproxyText(text: string): HaproxyConfig {
             current.lines.push(tokens);
         }
     }
-    return { sections, global: sections.find(s => s.kind === "global") };
+    return { sections, global: sections.find((s) => s.kind === "global") };
 }
 
 /** Lines of a section starting with the given keyword(s), e.g. ["http-request", "redirect"]. */
@@ -113,7 +113,7 @@ export function directives(section: HaproxySection | undefined, ...keywords: str
     if (!section) {
         return [];
     }
-    return section.lines.filter(l => keywords.every((k, i) => l[i] === k));
+    return section.lines.filter((l) => keywords.every((k, i) => l[i] === k));
 }
 
 /** A bind line terminates TLS when it carries `ssl` together with a certificate. */
@@ -123,7 +123,7 @@ export function bindTerminatesTls(bind: string[]): boolean {
 
 /** Frontend-capable sections (frontend/listen) with at least one TLS-terminating bind. */
 export function tlsFrontends(cfg: HaproxyConfig): HaproxySection[] {
-    return cfg.sections.filter(s => (s.kind === "frontend" || s.kind === "listen") && directives(s, "bind").some(bindTerminatesTls));
+    return cfg.sections.filter((s) => (s.kind === "frontend" || s.kind === "listen") && directives(s, "bind").some(bindTerminatesTls));
 }
 
 /** The proxy mode (http/tcp), taking the section first and its defaults second; haproxy's default is tcp. */
@@ -133,7 +133,7 @@ export function proxyMode(section: HaproxySection): string {
         return own[own.length - 1][1] ?? "tcp";
     }
     const inherited = directives(section.defaults, "mode");
-    return inherited.length > 0 ? inherited[inherited.length - 1][1] ?? "tcp" : "tcp";
+    return inherited.length > 0 ? (inherited[inherited.length - 1][1] ?? "tcp") : "tcp";
 }
 
 export interface ServerTls {
@@ -153,17 +153,15 @@ export interface ServerTls {
  */
 export function serverTlsSettings(cfg: HaproxyConfig): ServerTls[] {
     const result: ServerTls[] = [];
-    const globalOptions = directives(cfg.global, "ssl-default-server-options").flatMap(l => l.slice(1));
-    const globalVerify = directives(cfg.global, "ssl-server-verify").map(l => l[1]).pop();
+    const globalOptions = directives(cfg.global, "ssl-default-server-options").flatMap((l) => l.slice(1));
+    const globalVerify = directives(cfg.global, "ssl-server-verify")
+        .map((l) => l[1])
+        .pop();
     for (const section of cfg.sections) {
         if (section.kind !== "backend" && section.kind !== "listen") {
             continue;
         }
-        const inherited = [
-            ...globalOptions,
-            ...directives(section.defaults, "default-server").flatMap(l => l.slice(1)),
-            ...directives(section, "default-server").flatMap(l => l.slice(1)),
-        ];
+        const inherited = [...globalOptions, ...directives(section.defaults, "default-server").flatMap((l) => l.slice(1)), ...directives(section, "default-server").flatMap((l) => l.slice(1))];
         for (const line of directives(section, "server")) {
             let ssl = false;
             let verify: string | undefined = globalVerify;

@@ -31,7 +31,11 @@ function parseMyCnfText(text: string): OptionFile {
         }
         const eq = line.indexOf("=");
         // A bare option name (e.g. `read_only`) means the boolean option is enabled.
-        const key = (eq < 0 ? line : line.slice(0, eq)).trim().toLowerCase().replace(/-/g, "_").replace(/^loose_/, "");
+        const key = (eq < 0 ? line : line.slice(0, eq))
+            .trim()
+            .toLowerCase()
+            .replace(/-/g, "_")
+            .replace(/^loose_/, "");
         let value = eq < 0 ? "ON" : line.slice(eq + 1).trim();
         value = value.replace(/\s+#.*$/, "").replace(/^(["'])(.*)\1$/, "$2");
         current[key] = value;
@@ -41,7 +45,7 @@ function parseMyCnfText(text: string): OptionFile {
 
 /** True when the file configures the database server itself (not only client programs). */
 export function hasServerSection(file: OptionFile): boolean {
-    return Object.keys(file.sections).some(s => SERVER_SECTIONS.test(s));
+    return Object.keys(file.sections).some((s) => SERVER_SECTIONS.test(s));
 }
 
 export function isTruthyOption(value: string | undefined): boolean {

@@ -67,5 +67,7 @@ export const POLICY_DEFAULTS: Record<string, DefaultName[]> = {
 /** "Assumes: <input> defaults to <value> (<source>)" for a policy's description. */
 export function assumedDefaults(policy: string): string {
     const names = POLICY_DEFAULTS[policy] ?? [];
-    return names.length === 0 ? "" : ` Absent inputs are read as the provider's defaults: ${names.map((n) => `${PROVIDER_DEFAULTS[n].input} = ${JSON.stringify(PROVIDER_DEFAULTS[n].value)}`).join("; ")}.`;
+    return names.length === 0
+        ? ""
+        : ` Absent inputs are read as the provider's defaults: ${names.map((n) => `${PROVIDER_DEFAULTS[n].input} = ${JSON.stringify(PROVIDER_DEFAULTS[n].value)}`).join("; ")}.`;
 }

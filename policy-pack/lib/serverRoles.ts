@@ -17,9 +17,9 @@ const DB_PACKAGES = /^(mysql-server|mysql-server-[\d.]+|mariadb-server|mariadb-s
 /** MySQL/MariaDB option files written under /etc/mysql, in the order the server loads them. */
 export function mysqlOptionFiles(ud: UserData): OptionFile[] {
     return ud.files
-        .filter(f => f.path.startsWith("/etc/mysql/") && /\.cnf$/.test(f.path))
+        .filter((f) => f.path.startsWith("/etc/mysql/") && /\.cnf$/.test(f.path))
         .sort((a, b) => a.path.localeCompare(b.path))
-        .map(f => parseMyCnf(f.content));
+        .map((f) => parseMyCnf(f.content));
 }
 
 /** Roles of the frozen (shared, parsed-once) user data from readUserData, worked out once each. */
@@ -38,20 +38,20 @@ export function serverRoles(ud: UserData): ServerRoles {
 }
 
 function computeServerRoles(ud: UserData): ServerRoles {
-    const paths = ud.files.map(f => f.path);
+    const paths = ud.files.map((f) => f.path);
     const cnfs = mysqlOptionFiles(ud).filter(hasServerSection);
     const text = ud.kind === "script" ? ud.text : "";
     const loadBalancer = ud.packages.includes("haproxy") || paths.includes("/etc/haproxy/haproxy.cfg") || /\b(apt-get|apt|yum|dnf)\s+install\b[^\n]*\bhaproxy\b/.test(text);
-    const web = ud.packages.some(p => p === "nginx" || p.startsWith("nginx-")) ||
-        paths.some(p => /^\/etc\/nginx\/(sites-available|sites-enabled|conf\.d)\//.test(p)) ||
+    const web =
+        ud.packages.some((p) => p === "nginx" || p.startsWith("nginx-")) ||
+        paths.some((p) => /^\/etc\/nginx\/(sites-available|sites-enabled|conf\.d)\//.test(p)) ||
         /\b(apt-get|apt|yum|dnf)\s+install\b[^\n]*\bnginx\b/.test(text);
-    const app = paths.includes("/etc/systemd/system/webstack-app.service") || paths.some(p => p.startsWith("/opt/webstack/app/"));
-    const database = ud.packages.some(p => DB_PACKAGES.test(p)) || cnfs.length > 0 ||
-        /\b(apt-get|apt|yum|dnf)\s+install\b[^\n]*\b(mysql-server|mariadb-server)\b/.test(text);
+    const app = paths.includes("/etc/systemd/system/webstack-app.service") || paths.some((p) => p.startsWith("/opt/webstack/app/"));
+    const database = ud.packages.some((p) => DB_PACKAGES.test(p)) || cnfs.length > 0 || /\b(apt-get|apt|yum|dnf)\s+install\b[^\n]*\b(mysql-server|mariadb-server)\b/.test(text);
     return { loadBalancer, web, app, database, databaseWriter: database && !isReadOnly(cnfs) };
 }
 
 /** True when any executed or written text mentions the needle (used for simple evidence). */
 export function mentions(ud: UserData, needle: RegExp): boolean {
-    return allTexts(ud).some(t => needle.test(t));
+    return allTexts(ud).some((t) => needle.test(t));
 }

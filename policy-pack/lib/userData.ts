@@ -98,9 +98,7 @@ export function parseUserDataText(text: string): UserData {
         .filter((f: unknown): f is Record<string, unknown> => f !== null && typeof f === "object")
         .filter((f: Record<string, unknown>) => typeof f.path === "string")
         .map((f: Record<string, unknown>) => ({ path: f.path as string, content: decodeFileContent(f.content, f.encoding) }));
-    const runcmd = (Array.isArray(d.runcmd) ? d.runcmd : [])
-        .map((c: unknown) => (Array.isArray(c) ? c.map(String).join(" ") : typeof c === "string" ? c : ""))
-        .filter((c: string) => c.length > 0);
+    const runcmd = (Array.isArray(d.runcmd) ? d.runcmd : []).map((c: unknown) => (Array.isArray(c) ? c.map(String).join(" ") : typeof c === "string" ? c : "")).filter((c: string) => c.length > 0);
     return { kind: "cloud-config", text, packages, files, runcmd };
 }
 
@@ -125,13 +123,13 @@ const decodeAndParse = cachedByText((raw: string) => parseUserDataText(decodeUse
 
 /** The content of the written file at `path`, if any (last write wins, as in cloud-init). */
 export function fileContent(ud: UserData, path: string): string | undefined {
-    const matches = ud.files.filter(f => f.path === path);
+    const matches = ud.files.filter((f) => f.path === path);
     return matches.length > 0 ? matches[matches.length - 1].content : undefined;
 }
 
 /** All texts that end up executed or written on the server: raw text, file contents, commands. */
 export function allTexts(ud: UserData): string[] {
-    return [ud.text, ...ud.files.map(f => f.content), ...ud.runcmd];
+    return [ud.text, ...ud.files.map((f) => f.content), ...ud.runcmd];
 }
 
 /** True for resource types that launch servers and carry their user data: instances, launch templates, launch configurations, spot requests. */

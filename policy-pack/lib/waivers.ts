@@ -1,12 +1,7 @@
 // Waivers, implemented once: every policy in policies/index.ts is wrapped so a violation on a waived
 // resource is dropped, while an expired waiver still reports (and says it expired) so
 // accepted risks are revisited rather than forgotten.
-import {
-    ReportViolation,
-    ResourceValidation,
-    ResourceValidationPolicy,
-    StackValidationPolicy,
-} from "@pulumi/policy";
+import { ReportViolation, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 export interface Waiver {
     /** Resource name or URN. */
@@ -89,7 +84,10 @@ export function withWaivers(policy: ResourceValidationPolicy | StackValidationPo
         const inner = policy.validateStack;
         const validateStack: StackValidationPolicy["validateStack"] = (args, report) => {
             const waivers = (args.getConfig() as { waivers?: unknown }).waivers;
-            return inner(args, waivingReporter(waivers, undefined, undefined, () => todayUtc(now), report));
+            return inner(
+                args,
+                waivingReporter(waivers, undefined, undefined, () => todayUtc(now), report),
+            );
         };
         return { ...policy, validateStack: copyPulumiType(inner, validateStack) };
     }
@@ -100,7 +98,10 @@ export function withWaivers(policy: ResourceValidationPolicy | StackValidationPo
     const wrap = (inner: ResourceValidation): ResourceValidation =>
         copyPulumiType(inner, (args, report) => {
             const waivers = (args.getConfig() as { waivers?: unknown }).waivers;
-            return inner(args, waivingReporter(waivers, args.urn, args.name, () => todayUtc(now), report));
+            return inner(
+                args,
+                waivingReporter(waivers, args.urn, args.name, () => todayUtc(now), report),
+            );
         });
     const validateResource = Array.isArray(rp.validateResource) ? rp.validateResource.map(wrap) : wrap(rp.validateResource);
     return { ...rp, validateResource };

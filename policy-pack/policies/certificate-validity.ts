@@ -25,7 +25,7 @@ export const certificateValidity = definePolicy({
         if (hours !== undefined && hours > maxDays * 24) {
             reportViolation(
                 `${args.name}: ${isCa ? "CA" : "leaf"} certificate is valid for ${hours} hours (${Math.round(hours / 24)} days), above the maximum ${maxDays} days. ` +
-                `Set \`validityPeriodHours\` to at most ${maxDays * 24}.`,
+                    `Set \`validityPeriodHours\` to at most ${maxDays * 24}.`,
             );
         }
         if (cfg.requireEarlyRenewal) {
@@ -35,7 +35,7 @@ export const certificateValidity = definePolicy({
             if ((raw === undefined || early !== undefined) && (early ?? 0) <= 0) {
                 reportViolation(
                     `${args.name}: earlyRenewalHours is ${raw === undefined ? "not set (0)" : early}, so the certificate is only renewed after it expires. ` +
-                    `Set \`earlyRenewalHours\` (e.g. 720 for 30 days).`,
+                        `Set \`earlyRenewalHours\` (e.g. 720 for 30 days).`,
                 );
             }
         }

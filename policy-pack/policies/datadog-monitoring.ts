@@ -17,11 +17,11 @@ export function installsDatadogAgent(ud: UserData): boolean {
     if (ud.kind === "script") {
         return AGENT_INSTALL.test(ud.text);
     }
-    if (ud.packages.includes("datadog-agent") || ud.runcmd.some(c => AGENT_INSTALL.test(c))) {
+    if (ud.packages.includes("datadog-agent") || ud.runcmd.some((c) => AGENT_INSTALL.test(c))) {
         return true;
     }
     // The cheap test first: only a file a command runs is searched, not every file (the applier is 17 KB).
-    return ud.files.some(f => ud.runcmd.some(c => c.includes(f.path)) && AGENT_INSTALL.test(f.content));
+    return ud.files.some((f) => ud.runcmd.some((c) => c.includes(f.path)) && AGENT_INSTALL.test(f.content));
 }
 
 /** Metric names in a Datadog query, e.g. "avg(last_5m):sum:haproxy.frontend.request.rate{*} > 10". */
@@ -62,21 +62,21 @@ export const datadogMonitoring = definePolicy({
             if (ud && !installsDatadogAgent(ud)) {
                 reportViolation(
                     `${r.name}: user data does not install the Datadog agent (no install_script_agent7 / datadog-agent install), so the server is unmonitored. ` +
-                    `The webstack program installs it on every server; otherwise run Datadog's install_script_agent7.sh from user data.`,
+                        `The webstack program installs it on every server; otherwise run Datadog's install_script_agent7.sh from user data.`,
                     r.urn,
                 );
             }
         }
         const monitors = ofType(args.resources, DATADOG_MONITOR);
-        const queries = monitors.map(m => str(m.props.query));
-        if (queries.some(q => q === undefined)) {
+        const queries = monitors.map((m) => str(m.props.query));
+        if (queries.some((q) => q === undefined)) {
             return; // a monitor query is not known yet: it may be the request-rate monitor
         }
-        const watchesQps = queries.some(q => metricsInQuery(q!).some(m => cfg.requestRateMetricPrefixes.some(p => m.startsWith(p))));
+        const watchesQps = queries.some((q) => metricsInQuery(q!).some((m) => cfg.requestRateMetricPrefixes.some((p) => m.startsWith(p))));
         if (!watchesQps) {
             reportViolation(
                 `The stack has no datadog.Monitor whose \`query\` reads a web request-rate metric (${cfg.requestRateMetricPrefixes.join(", ")}), so web QPS is not monitored. ` +
-                `Add a datadog.Monitor on e.g. haproxy.frontend.request.rate; the webstack program's monitoring component creates one.`,
+                    `Add a datadog.Monitor on e.g. haproxy.frontend.request.rate; the webstack program's monitoring component creates one.`,
             );
         }
     },

@@ -34,7 +34,9 @@ export const encryptedVolumes = definePolicy({
             // Auto Scaling groups too) gets the AMI's root mapping, as an instance without rootBlockDevice does.
             const mappings = arr(p.blockDeviceMappings);
             if (p.blockDeviceMappings === undefined || mappings?.length === 0) {
-                reportViolation(`${args.name}: blockDeviceMappings is not set, so every instance launched from this template gets the AMI's root volume, not encrypted. Add a mapping for the AMI's root device (e.g. \`{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }\`).`);
+                reportViolation(
+                    `${args.name}: blockDeviceMappings is not set, so every instance launched from this template gets the AMI's root volume, not encrypted. Add a mapping for the AMI's root device (e.g. \`{ deviceName: "/dev/xvda", ebs: { encrypted: "true" } }\`).`,
+                );
             }
             (mappings ?? []).forEach((m, i) => {
                 const ebs = obj(obj(m)?.ebs);
@@ -54,13 +56,17 @@ export const encryptedVolumes = definePolicy({
                 (roots ?? []).forEach((r, j) => {
                     const root = obj(r);
                     if (root && notEncrypted(root.encrypted)) {
-                        reportViolation(`${args.name}: ${at}.rootBlockDevices[${j}].encrypted is ${root.encrypted === undefined ? "not set" : "false"}, so the root volume is not encrypted. Set \`encrypted: true\` on it.`);
+                        reportViolation(
+                            `${args.name}: ${at}.rootBlockDevices[${j}].encrypted is ${root.encrypted === undefined ? "not set" : "false"}, so the root volume is not encrypted. Set \`encrypted: true\` on it.`,
+                        );
                     }
                 });
                 (arr(spec.ebsBlockDevices) ?? []).forEach((d, j) => {
                     const dev = obj(d);
                     if (dev && notEncrypted(dev.encrypted)) {
-                        reportViolation(`${args.name}: ${at}.ebsBlockDevices[${j}].encrypted is ${dev.encrypted === undefined ? "not set" : "false"}, so the data volume ${String(dev.deviceName ?? "?")} is not encrypted. Set \`encrypted: true\` on it.`);
+                        reportViolation(
+                            `${args.name}: ${at}.ebsBlockDevices[${j}].encrypted is ${dev.encrypted === undefined ? "not set" : "false"}, so the data volume ${String(dev.deviceName ?? "?")} is not encrypted. Set \`encrypted: true\` on it.`,
+                        );
                     }
                 });
             });

@@ -8,7 +8,7 @@ import { allTexts, fileContent, UserData } from "../lib/userData";
 
 /** nftables: an input chain with `policy drop`, loaded at boot (enabled service or nft -f). */
 function nftablesDefaultDeny(ud: UserData): boolean {
-    const conf = ud.kind === "cloud-config" ? fileContent(ud, "/etc/nftables.conf") ?? "" : ud.text;
+    const conf = ud.kind === "cloud-config" ? (fileContent(ud, "/etc/nftables.conf") ?? "") : ud.text;
     const dropInput = /hook\s+input\b[^}]*?policy\s+drop/s.test(conf);
     const commands = ud.kind === "cloud-config" ? ud.runcmd.join("\n") : ud.text;
     const loaded = /systemctl\s+(enable|restart|start)\b[^\n]*\bnftables\b/.test(commands) || /\bnft\s+-f\b/.test(commands);
@@ -35,21 +35,21 @@ export const firewallOnEveryServer = definePolicy({
             return;
         }
         const sgValues = [args.props.vpcSecurityGroupIds, args.props.securityGroups];
-        const hasSg = sgValues.some(v => (arr(v)?.length ?? 0) > 0);
+        const hasSg = sgValues.some((v) => (arr(v)?.length ?? 0) > 0);
         // A present but non-array value is an unresolved placeholder: cannot tell, so no finding.
-        const unresolved = sgValues.some(v => v !== undefined && v !== null && !Array.isArray(v));
+        const unresolved = sgValues.some((v) => v !== undefined && v !== null && !Array.isArray(v));
         if (!hasSg && !unresolved) {
             reportViolation(
                 `${args.name}: instance has no security group of its own (it falls back to the VPC default group). ` +
-                `Set \`vpcSecurityGroupIds\` to a dedicated group; the webstack program gives every server one.`,
+                    `Set \`vpcSecurityGroupIds\` to a dedicated group; the webstack program gives every server one.`,
             );
         }
         const ud = args.files;
         if (ud && !hostFirewallEnabled(ud)) {
             reportViolation(
                 `${args.name}: user data and configuration bundle do not enable a default-deny host firewall. Write /etc/nftables.conf with an input chain ` +
-                `\`policy drop;\` and run \`systemctl enable --now nftables\` (or \`ufw default deny incoming\` + \`ufw --force enable\`); ` +
-                `the webstack program renders this for every server.`,
+                    `\`policy drop;\` and run \`systemctl enable --now nftables\` (or \`ufw default deny incoming\` + \`ufw --force enable\`); ` +
+                    `the webstack program renders this for every server.`,
             );
         }
     }),

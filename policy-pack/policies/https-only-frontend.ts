@@ -17,7 +17,7 @@ export function isModernElbPolicy(policy: string): boolean {
 
 /** ssl-min-ver from a bind line or the global ssl-default-bind-options; force-tlsv12/13 also pin the version. */
 function minTlsOk(bind: string[], cfg: HaproxyConfig): boolean {
-    const globalOpts = directives(cfg.global, "ssl-default-bind-options").flatMap(l => l.slice(1));
+    const globalOpts = directives(cfg.global, "ssl-default-bind-options").flatMap((l) => l.slice(1));
     const opts = [...globalOpts, ...bind];
     let minVer: string | undefined;
     let forced = false;
@@ -36,9 +36,7 @@ function isLocalBind(address: string): boolean {
 }
 
 function redirectsToHttps(section: HaproxySection): boolean {
-    return section.lines.some(l =>
-        (l[0] === "http-request" && l[1] === "redirect" && l[2] === "scheme" && l[3] === "https") ||
-        (l[0] === "redirect" && l[1] === "scheme" && l[2] === "https"));
+    return section.lines.some((l) => (l[0] === "http-request" && l[1] === "redirect" && l[2] === "scheme" && l[3] === "https") || (l[0] === "redirect" && l[1] === "scheme" && l[2] === "https"));
 }
 
 /** The largest HSTS max-age set anywhere (frontend, backend or defaults), or undefined. */
@@ -62,21 +60,21 @@ export function haproxyHttpsProblems(cfgText: string, minHsts: number): string[]
     const problems: string[] = [];
     const tls = tlsFrontends(cfg);
     for (const f of tls) {
-        for (const bind of directives(f, "bind").filter(b => b.includes("ssl"))) {
+        for (const bind of directives(f, "bind").filter((b) => b.includes("ssl"))) {
             if (!minTlsOk(bind, cfg)) {
                 problems.push(`frontend ${f.name} binds ${bind[1]} without \`ssl-min-ver TLSv1.2\` (add it to the bind line or to \`ssl-default-bind-options\` in global)`);
             }
         }
     }
     // Plain-HTTP frontends in http mode must only redirect to HTTPS.
-    for (const s of cfg.sections.filter(x => (x.kind === "frontend" || x.kind === "listen") && proxyMode(x) === "http")) {
+    for (const s of cfg.sections.filter((x) => (x.kind === "frontend" || x.kind === "listen") && proxyMode(x) === "http")) {
         // Loopback and unix-socket binds (e.g. the stats page the Datadog agent scrapes) are not reachable from clients.
-        const plainBinds = directives(s, "bind").filter(b => !b.includes("ssl") && !isLocalBind(b[1] ?? ""));
+        const plainBinds = directives(s, "bind").filter((b) => !b.includes("ssl") && !isLocalBind(b[1] ?? ""));
         if (plainBinds.length > 0 && !redirectsToHttps(s)) {
-            problems.push(`frontend ${s.name} accepts plain HTTP on ${plainBinds.map(b => b[1]).join(", ")} without \`http-request redirect scheme https\``);
+            problems.push(`frontend ${s.name} accepts plain HTTP on ${plainBinds.map((b) => b[1]).join(", ")} without \`http-request redirect scheme https\``);
         }
     }
-    if (tls.some(f => proxyMode(f) === "http")) {
+    if (tls.some((f) => proxyMode(f) === "http")) {
         const maxAge = hstsMaxAge(cfg);
         if (maxAge === undefined) {
             problems.push(`no \`http-response set-header Strict-Transport-Security "max-age=${minHsts}"\` (HSTS) is set`);
@@ -119,7 +117,7 @@ export const httpsOnlyFrontend = definePolicy({
             if (problems.length > 0) {
                 reportViolation(
                     `${args.name}: /etc/haproxy/haproxy.cfg does not enforce HTTPS-only: ${problems.join("; ")}. ` +
-                    `The webstack load balancer renderer sets these by default; for other configs add the directives named.`,
+                        `The webstack load balancer renderer sets these by default; for other configs add the directives named.`,
                 );
             }
             return;
@@ -139,7 +137,7 @@ export const httpsOnlyFrontend = definePolicy({
             if ((protocol === "HTTPS" || protocol === "TLS") && policy !== undefined && !isModernElbPolicy(policy)) {
                 reportViolation(
                     `${args.name}: ${protocol} listener uses sslPolicy ${policy}, which still allows TLS 1.0/1.1. ` +
-                    `Set \`sslPolicy\` to "ELBSecurityPolicy-TLS13-1-2-2021-06" (or another TLS 1.2+ policy).`,
+                        `Set \`sslPolicy\` to "ELBSecurityPolicy-TLS13-1-2-2021-06" (or another TLS 1.2+ policy).`,
                 );
             }
         }

@@ -17,7 +17,7 @@ export const imdsv2Required = definePolicy({
             spotFleetLaunchSpecifications(args.props).forEach((_, i) =>
                 reportViolation(
                     `${args.name}: launchSpecifications[${i}] cannot require IMDSv2 (a spot fleet's inline launch specification has no metadataOptions, so httpTokens defaults to "optional"). ` +
-                        "Launch from a launch template with `metadataOptions: { httpTokens: \"required\" }` (`launchTemplateConfigs`) instead of `launchSpecifications`.",
+                        'Launch from a launch template with `metadataOptions: { httpTokens: "required" }` (`launchTemplateConfigs`) instead of `launchSpecifications`.',
                 ),
             );
             return;
@@ -39,8 +39,8 @@ export const imdsv2Required = definePolicy({
             return; // unknown
         }
         reportViolation(
-            `${args.name}: instance metadata accepts IMDSv1 (metadataOptions.httpTokens is ${tokens === undefined ? "not set, defaulting to \"optional\"" : `"${tokens}"`}). ` +
-            `Set \`metadataOptions: { httpTokens: "required" }\`; the webstack program sets it on every server.`,
+            `${args.name}: instance metadata accepts IMDSv1 (metadataOptions.httpTokens is ${tokens === undefined ? 'not set, defaulting to "optional"' : `"${tokens}"`}). ` +
+                `Set \`metadataOptions: { httpTokens: "required" }\`; the webstack program sets it on every server.`,
         );
     },
 });

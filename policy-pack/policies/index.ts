@@ -46,4 +46,4 @@ export const unwaivedPolicies: DefinedPolicy[] = [
     engineVersionSupported,
 ];
 
-export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = unwaivedPolicies.map(p => withWaivers(p));
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = unwaivedPolicies.map((p) => withWaivers(p));

@@ -23,17 +23,15 @@ function checkHaproxy(r: PolicyResource, resources: PolicyResource[], report: (m
     if (frontends.length === 0) {
         return;
     }
-    const bad = serverTlsSettings(cfg).filter(s => !s.ssl || s.verify !== "required");
+    const bad = serverTlsSettings(cfg).filter((s) => !s.ssl || s.verify !== "required");
     if (bad.length === 0) {
         return;
     }
-    const detail = bad
-        .map(s => `${s.backend}/${s.server} (${s.address}): ${!s.ssl ? "no `ssl`" : s.verify === "none" ? "`verify none`" : "no `verify required`"}`)
-        .join("; ");
+    const detail = bad.map((s) => `${s.backend}/${s.server} (${s.address}): ${!s.ssl ? "no `ssl`" : s.verify === "none" ? "`verify none`" : "no `verify required`"}`).join("; ");
     report(
-        `${r.name}: haproxy terminates TLS on frontend ${frontends.map(f => f.name).join(", ")} but forwards to backends without verified TLS — ${detail}. ` +
-        `For the webstack program set webstack:backendHop to "tls"; otherwise add \`ssl verify required ca-file <internal CA>\` to each \`server\` line ` +
-        `(or to \`default-server\`) in /etc/haproxy/haproxy.cfg.`,
+        `${r.name}: haproxy terminates TLS on frontend ${frontends.map((f) => f.name).join(", ")} but forwards to backends without verified TLS — ${detail}. ` +
+            `For the webstack program set webstack:backendHop to "tls"; otherwise add \`ssl verify required ca-file <internal CA>\` to each \`server\` line ` +
+            `(or to \`default-server\`) in /etc/haproxy/haproxy.cfg.`,
         r.urn,
     );
 }
@@ -130,7 +128,7 @@ function checkListener(listener: PolicyResource, targetGroups: Map<string, Polic
             if (tg && tgProtocol && PLAINTEXT_TARGET_PROTOCOLS.includes(tgProtocol)) {
                 report(
                     `${listener.name}: ${protocol} listener forwards to target group ${tg.name} over ${tgProtocol}, so traffic to the targets is plaintext. ` +
-                    `For the webstack program set webstack:backendHop to "tls"; otherwise set the target group's \`protocol\` to ${protocol === "TLS" ? "\"TLS\"" : "\"HTTPS\""}.`,
+                        `For the webstack program set webstack:backendHop to "tls"; otherwise set the target group's \`protocol\` to ${protocol === "TLS" ? '"TLS"' : '"HTTPS"'}.`,
                     listener.urn,
                 );
             }
@@ -142,11 +140,11 @@ function checkListener(listener: PolicyResource, targetGroups: Map<string, Polic
         if (!actions) {
             return; // unknown during preview
         }
-        const redirectsToHttps = actions.some(a => str(obj(a)?.type) === "redirect" && str(obj(obj(a)?.redirect)?.protocol)?.toUpperCase() === "HTTPS");
+        const redirectsToHttps = actions.some((a) => str(obj(a)?.type) === "redirect" && str(obj(obj(a)?.redirect)?.protocol)?.toUpperCase() === "HTTPS");
         if (!redirectsToHttps) {
             report(
                 `${listener.name}: HTTP listener serves traffic in plaintext instead of redirecting to HTTPS. ` +
-                `Set its \`defaultActions\` to [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }].`,
+                    `Set its \`defaultActions\` to [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }].`,
                 listener.urn,
             );
         }

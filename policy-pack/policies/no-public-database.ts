@@ -25,13 +25,12 @@ export const noPublicDatabase = definePolicy({
         if (!ud || !serverRoles(ud).database) {
             return;
         }
-        const publicIp = args.type === EC2_INSTANCE
-            ? bool(args.props.associatePublicIpAddress) === true
-            : (arr(args.props.networkInterfaces) ?? []).some(n => bool(obj(n)?.associatePublicIpAddress) === true);
+        const publicIp =
+            args.type === EC2_INSTANCE ? bool(args.props.associatePublicIpAddress) === true : (arr(args.props.networkInterfaces) ?? []).some((n) => bool(obj(n)?.associatePublicIpAddress) === true);
         if (publicIp) {
             reportViolation(
                 `${args.name}: runs MySQL/MariaDB (from its user data) and gets a public IP address. Set \`associatePublicIpAddress: false\` ` +
-                `and place it in a private subnet; for the webstack program set webstack:database.placement to "dedicated" or "rds".`,
+                    `and place it in a private subnet; for the webstack program set webstack:database.placement to "dedicated" or "rds".`,
             );
         }
     }),

@@ -18,8 +18,8 @@ export const noSecretsInUserData = definePolicy({
                 const secrets = ud ? findSecrets(allTexts(ud)) : [];
                 if (secrets.length > 0) {
                     reportViolation(
-                        `${args.name}: launchSpecifications[${i}].userData contains ${secrets.map(s => s.detail).join(", ")}; user data is readable through the EC2 API and IMDS. ` +
-                        "Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it at boot with the instance role; remove it from `userData`.",
+                        `${args.name}: launchSpecifications[${i}].userData contains ${secrets.map((s) => s.detail).join(", ")}; user data is readable through the EC2 API and IMDS. ` +
+                            "Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it at boot with the instance role; remove it from `userData`.",
                     );
                 }
             });
@@ -35,10 +35,10 @@ export const noSecretsInUserData = definePolicy({
         const secrets = findSecrets(allTexts(ud));
         if (secrets.length > 0) {
             reportViolation(
-                `${args.name}: ${bundle ? "configuration bundle" : "user data"} contains ${secrets.map(s => s.detail).join(", ")}; ` +
-                `${bundle ? "the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions" : "user data is readable through the EC2 API and IMDS"}. ` +
-                `Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it on the server with the instance role ` +
-                `(the webstack program's applier, /usr/local/sbin/webstack-apply, does this); remove it from \`${bundle ? "content" : "userData"}\`.`,
+                `${args.name}: ${bundle ? "configuration bundle" : "user data"} contains ${secrets.map((s) => s.detail).join(", ")}; ` +
+                    `${bundle ? "the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions" : "user data is readable through the EC2 API and IMDS"}. ` +
+                    `Store the value in SSM Parameter Store (SecureString) or Secrets Manager and fetch it on the server with the instance role ` +
+                    `(the webstack program's applier, /usr/local/sbin/webstack-apply, does this); remove it from \`${bundle ? "content" : "userData"}\`.`,
             );
         }
     },

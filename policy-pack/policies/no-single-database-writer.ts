@@ -17,20 +17,20 @@ export const noSingleDatabaseWriter = definePolicy({
     description: "The stack's database must not depend on a single writable server.",
     validateStack: (args, reportViolation) => {
         // Self-managed MySQL/MariaDB: a server is a writer unless its server config sets read_only.
-        const known = ofType(args.resources, EC2_INSTANCE).map(r => {
+        const known = ofType(args.resources, EC2_INSTANCE).map((r) => {
             const ud = readServerFiles(r, args.resources);
             return { r, ud, roles: ud && serverRoles(ud) };
         });
         // An instance whose user data is unknown could be a second writer: do not guess.
-        const allKnown = known.every(k => k.ud !== undefined);
-        const writers = known.filter(k => k.roles?.databaseWriter).map(k => k.r);
+        const allKnown = known.every((k) => k.ud !== undefined);
+        const writers = known.filter((k) => k.roles?.databaseWriter).map((k) => k.r);
         if (allKnown && writers.length === 1) {
             const w = writers[0];
-            const replicas = known.filter(k => k.roles?.database && !k.roles.databaseWriter).map(k => k.r.name);
+            const replicas = known.filter((k) => k.roles?.database && !k.roles.databaseWriter).map((k) => k.r.name);
             reportViolation(
                 `${w.name}: the only writable MySQL/MariaDB server in the stack (no read_only in /etc/mysql/**/*.cnf)` +
-                `${replicas.length > 0 ? `; ${replicas.join(", ")} ${replicas.length === 1 ? "is a read-only replica" : "are read-only replicas"} and cannot take writes` : ""}. ` +
-                `If it fails, writes stop. ${FIX}, or run a replicated writer set (group replication / Galera) on at least two servers.`,
+                    `${replicas.length > 0 ? `; ${replicas.join(", ")} ${replicas.length === 1 ? "is a read-only replica" : "are read-only replicas"} and cannot take writes` : ""}. ` +
+                    `If it fails, writes stop. ${FIX}, or run a replicated writer set (group replication / Galera) on at least two servers.`,
                 w.urn,
             );
         }
@@ -43,7 +43,7 @@ export const noSingleDatabaseWriter = definePolicy({
             if (bool(db.props.multiAz) !== true) {
                 reportViolation(
                     `${db.name}: RDS instance is a single writer without a standby (multiAz is ${db.props.multiAz === undefined ? "not set" : "false"}). ` +
-                    `${FIX} (the program enables Multi-AZ); for other stacks set \`multiAz: true\` on the aws.rds.Instance.`,
+                        `${FIX} (the program enables Multi-AZ); for other stacks set \`multiAz: true\` on the aws.rds.Instance.`,
                     db.urn,
                 );
             }
@@ -60,11 +60,11 @@ export const noSingleDatabaseWriter = definePolicy({
             if (ids.length === 0) {
                 continue; // identifier unknown: cannot match members
             }
-            const members = clusterInstances.filter(ci => ids.includes(str(ci.props.clusterIdentifier) ?? ""));
+            const members = clusterInstances.filter((ci) => ids.includes(str(ci.props.clusterIdentifier) ?? ""));
             if (members.length <= 1) {
                 reportViolation(
                     `${cluster.name}: RDS cluster has ${members.length} cluster instance(s), so there is no standby to fail over to. ` +
-                    `${FIX}; for other stacks add a second aws.rds.ClusterInstance with \`clusterIdentifier\` set to this cluster.`,
+                        `${FIX}; for other stacks add a second aws.rds.ClusterInstance with \`clusterIdentifier\` set to this cluster.`,
                     cluster.urn,
                 );
             }

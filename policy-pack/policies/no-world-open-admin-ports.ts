@@ -42,7 +42,7 @@ export const noWorldOpenAdminPorts = definePolicy({
             if (ports.length > 0) {
                 reportViolation(
                     `${args.name}: ${where} opens port(s) ${ports.join(", ")} (protocol ${String(protocol)}) to ${cidrs.join(", ")}. ${fix} ` +
-                    `The webstack program only admits admin traffic from webstack:adminCidrs / inside the VPC.`,
+                        `The webstack program only admits admin traffic from webstack:adminCidrs / inside the VPC.`,
                 );
             }
         };

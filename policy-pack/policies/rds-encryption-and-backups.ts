@@ -34,7 +34,7 @@ export const rdsEncryptionAndBackups = definePolicy({
         if (days !== undefined && days < cfg.minBackupRetentionDays) {
             reportViolation(
                 `${args.name}: automated backups are kept ${days} day(s), below the minimum ${cfg.minBackupRetentionDays}. ` +
-                `Set \`backupRetentionPeriod\` to at least ${cfg.minBackupRetentionDays} on the ${kind}.`,
+                    `Set \`backupRetentionPeriod\` to at least ${cfg.minBackupRetentionDays} on the ${kind}.`,
             );
         }
     },

@@ -39,7 +39,7 @@ export const tlsKeyStrength = definePolicy({
             if (curve !== undefined && !cfg.allowedEcdsaCurves.includes(curve)) {
                 reportViolation(
                     `${args.name}: ECDSA curve ${curve}${args.props.ecdsaCurve === undefined ? " (the tls provider default)" : ""} is too weak. ` +
-                    `Set \`ecdsaCurve\` to one of ${cfg.allowedEcdsaCurves.join(", ")}.`,
+                        `Set \`ecdsaCurve\` to one of ${cfg.allowedEcdsaCurves.join(", ")}.`,
                 );
             }
         }

@@ -107,7 +107,11 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         const authorize = (action: string, resource: string) =>
             authorizeFor(principal)(action, resource, (detail, decision) => {
                 const why = decision === "explicit-deny" ? `with an explicit deny in an identity-based policy (${detail})` : "because no identity-based policy allows the " + action + " action";
-                return new AwsError(400, "AccessDeniedException", `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`);
+                return new AwsError(
+                    400,
+                    "AccessDeniedException",
+                    `User: arn:aws:sts::${options.accountId}:assumed-role/${principal.roleName}/${principal.instanceName} is not authorized to perform: ${action} on resource: ${resource} ${why}`,
+                );
             });
         return ssm(target, input, authorize);
     };
@@ -115,7 +119,14 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
     /** Decides a request as IAM evaluates the caller's identity policies, records it, and throws `deny`'s error unless allowed. */
     const authorizeFor = (principal: StandInPrincipal) => (action: string, resource: string, deny: (detail: string, decision: string) => AwsError) => {
         const result = evaluateRequest(principal.policies, action, resource);
-        const record: AwsRequestRecord = { time: new Date().toISOString(), accessKeyId: principal.accessKeyId, instanceName: principal.instanceName, action, resource, decision: result.decision === "allow" ? "allow" : "deny" };
+        const record: AwsRequestRecord = {
+            time: new Date().toISOString(),
+            accessKeyId: principal.accessKeyId,
+            instanceName: principal.instanceName,
+            action,
+            resource,
+            decision: result.decision === "allow" ? "allow" : "deny",
+        };
         record.detail = result.statement ? describeStatement(result.statement) : "no identity-based policy allows it";
         requests.push(record);
         if (result.decision !== "allow") throw deny(record.detail, result.decision);
@@ -203,7 +214,14 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
                     raw = { body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${aws.code}</Code><Message>${aws.message}</Message></Error>`, headers: { "Content-Type": "application/xml" } };
                 }
                 if (!(error instanceof AwsError) || (aws.code !== "AccessDeniedException" && aws.code !== "AccessDenied")) {
-                    requests.push({ time: new Date().toISOString(), accessKeyId: credentialOf(req)?.accessKeyId ?? "", action: String(req.headers["x-amz-target"] ?? ""), resource: "", decision: "error", detail: aws.code });
+                    requests.push({
+                        time: new Date().toISOString(),
+                        accessKeyId: credentialOf(req)?.accessKeyId ?? "",
+                        action: String(req.headers["x-amz-target"] ?? ""),
+                        resource: "",
+                        decision: "error",
+                        detail: aws.code,
+                    });
                 }
             }
             // The record this request produced (authorization) learns how it ended.
@@ -233,7 +251,7 @@ export async function startAwsStandIn(options: AwsStandInOptions): Promise<AwsSt
         putObject,
         putParameter: (name, value) => {
             const current = parameters.get(name);
-            const version = (current ? current.version ?? 1 : 0) + 1;
+            const version = (current ? (current.version ?? 1) : 0) + 1;
             parameters.set(name, { name, value, type: current?.type ?? "SecureString", version });
             return version;
         },
@@ -281,7 +299,14 @@ function authenticate(req: http.IncomingMessage, body: Buffer, principals: Map<s
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
         .map(([k, v]) => `${k}=${v}`)
         .join("&");
-    const canonicalHeaders = credential.signedHeaders.map((name) => `${name}:${String(req.headers[name] ?? "").trim().replace(/\s+/g, " ")}\n`).join("");
+    const canonicalHeaders = credential.signedHeaders
+        .map(
+            (name) =>
+                `${name}:${String(req.headers[name] ?? "")
+                    .trim()
+                    .replace(/\s+/g, " ")}\n`,
+        )
+        .join("");
     const payloadHash = String(req.headers["x-amz-content-sha256"] ?? crypto.createHash("sha256").update(body).digest("hex"));
     const canonicalRequest = [req.method, url.pathname, canonicalQuery, canonicalHeaders, credential.signedHeaders.join(";"), payloadHash].join("\n");
     const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;

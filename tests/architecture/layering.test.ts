@@ -126,13 +126,16 @@ describe("layering: imports only go down a floor, and into a folder only through
             ["startup/buildFreshness.ts", 'import { UsageError } from "../cli/commandLine";\n'],
             ["components/firewall/firewalls.ts", 'import { Server } from "../servers/server";\nimport { Server as S } from "../servers";\nimport { runProgram } from "../../plan/runProgram";\n'],
         ]);
-        assert.deepEqual(layeringViolations(files, (file) => files.has(file)), [
-            'components/firewall/firewalls.ts: import "../../plan/runProgram" (components may not import tools, a floor up)',
-            'components/firewall/firewalls.ts: import "../servers/server" (reaches past components/servers/index.ts: import "../servers" instead)',
-            'model/topology.ts: import "../render/haproxyConfig" (model may not import render, a floor up)',
-            'policy-pack/policies/index.ts: import "../../model" (standalone may not import model, a floor up)',
-            'render/haproxyConfig.ts: import "../model/topology" (reaches past model/index.ts: import "../model" instead)',
-            'startup/buildFreshness.ts: import "../cli/commandLine" (startup/ stands alone and imports nothing of the project outside itself)',
-        ]);
+        assert.deepEqual(
+            layeringViolations(files, (file) => files.has(file)),
+            [
+                'components/firewall/firewalls.ts: import "../../plan/runProgram" (components may not import tools, a floor up)',
+                'components/firewall/firewalls.ts: import "../servers/server" (reaches past components/servers/index.ts: import "../servers" instead)',
+                'model/topology.ts: import "../render/haproxyConfig" (model may not import render, a floor up)',
+                'policy-pack/policies/index.ts: import "../../model" (standalone may not import model, a floor up)',
+                'render/haproxyConfig.ts: import "../model/topology" (reaches past model/index.ts: import "../model" instead)',
+                'startup/buildFreshness.ts: import "../cli/commandLine" (startup/ stands alone and imports nothing of the project outside itself)',
+            ],
+        );
     });
 });

@@ -120,7 +120,11 @@ describe("the sample app (python3, real process)", function () {
             assert.deepEqual(report.writer, { ok: true, host: "writer.internal", read_only: false });
             assert.deepEqual(report.reader, { ok: true, host: "reader.internal", read_only: true });
         }
-        const statements = fs.readFileSync(path.join(dir, "statements.log"), "utf8").trim().split("\n").map((l) => JSON.parse(l));
+        const statements = fs
+            .readFileSync(path.join(dir, "statements.log"), "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => JSON.parse(l));
         assert.equal(statements.length, 10);
         for (const { sql } of statements) {
             assert.match(sql, /^SELECT /, `a non-read statement: ${sql}`);

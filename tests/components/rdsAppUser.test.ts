@@ -56,7 +56,13 @@ describe("renderRdsAppUserScript (python3, real process)", () => {
         const script = path.join(dir, "script.py");
         fs.writeFileSync(script, renderRdsAppUserScript({ ...spec, appPasswordFile: path.join(dir, "app-password"), ...overrides }));
         const result = spawnSync("python3", [script], { env: { PATH: `${path.join(dir, "bin")}:/usr/bin:/bin`, PYTHONPATH: path.join(dir, "lib"), LOG: path.join(dir, "log") }, encoding: "utf8" });
-        const log = fs.existsSync(path.join(dir, "log")) ? fs.readFileSync(path.join(dir, "log"), "utf8").trim().split("\n").map((l) => JSON.parse(l)) : [];
+        const log = fs.existsSync(path.join(dir, "log"))
+            ? fs
+                  .readFileSync(path.join(dir, "log"), "utf8")
+                  .trim()
+                  .split("\n")
+                  .map((l) => JSON.parse(l))
+            : [];
         return { result, log };
     }
 
@@ -70,7 +76,10 @@ describe("renderRdsAppUserScript (python3, real process)", () => {
     it("reads the master secret, connects over verified TLS and grants the app user only its privileges on its database", () => {
         const { result, log } = run();
         assert.equal(result.status, 0, result.stderr);
-        assert.match(fs.readFileSync(path.join(dir, "aws.log"), "utf8"), /^secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf --query SecretString --output text$/m);
+        assert.match(
+            fs.readFileSync(path.join(dir, "aws.log"), "utf8"),
+            /^secretsmanager get-secret-value --region us-east-1 --secret-id arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-1-AbCdEf --query SecretString --output text$/m,
+        );
         const connect = log[0].connect;
         assert.equal(connect.user, "webapp");
         assert.equal(connect.password, MASTER_PASSWORD);

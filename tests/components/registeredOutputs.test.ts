@@ -28,7 +28,10 @@ describe("ComponentResources' type tokens are webstack:<folder>:<class>", () => 
             const folder = path.basename(path.dirname(file));
             const classes = [...source.matchAll(/export class (\w+) extends pulumi\.ComponentResource/g)].map((m) => m[1]);
             const tokens = [...source.matchAll(/super\("([^"]+)"/g)].map((m) => m[1]);
-            assert.deepEqual(tokens, classes.map((name) => `webstack:${folder}:${name}`));
+            assert.deepEqual(
+                tokens,
+                classes.map((name) => `webstack:${folder}:${name}`),
+            );
         });
     }
 });

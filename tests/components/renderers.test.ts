@@ -54,7 +54,9 @@ describe("renderHaproxyConfig", () => {
     });
 
     it("tls hop: every server verifies the internal CA and its own name", () => {
-        const lines = renderHaproxyConfig(haproxySpec).split("\n").filter((l) => /^\s+server /.test(l));
+        const lines = renderHaproxyConfig(haproxySpec)
+            .split("\n")
+            .filter((l) => /^\s+server /.test(l));
         assert.deepEqual(lines, [
             "    server app-0 10.20.64.10:443 check ssl verify required ca-file /etc/webstack/tls/internal-ca.pem verifyhost app-0.webstack.internal sni str(app-0.webstack.internal)",
             "    server app-1 10.20.80.10:443 check ssl verify required ca-file /etc/webstack/tls/internal-ca.pem verifyhost app-1.webstack.internal sni str(app-1.webstack.internal)",
@@ -77,7 +79,14 @@ describe("renderHaproxyConfig", () => {
 });
 
 describe("renderNginxSite", () => {
-    const spec = { serverName: "app-0.webstack.internal", publicNames: ["example.com", "www.example.com"], listeners: [{ port: 80, tls: false }], appPort: 8000, statusPort: 8081, trustedProxies: ["10.20.0.10"] };
+    const spec = {
+        serverName: "app-0.webstack.internal",
+        publicNames: ["example.com", "www.example.com"],
+        listeners: [{ port: 80, tls: false }],
+        appPort: 8000,
+        statusPort: 8081,
+        trustedProxies: ["10.20.0.10"],
+    };
 
     it("serves TLS with the backend certificate when the hop is re-encrypted", () => {
         const site = renderNginxSite({ ...spec, listeners: [{ port: 443, tls: true }], tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
@@ -98,7 +107,14 @@ describe("renderNginxSite", () => {
     });
 
     it("serves both hops from one server block during a hop migration, and refuses TLS without a certificate", () => {
-        const site = renderNginxSite({ ...spec, listeners: [{ port: 80, tls: false }, { port: 443, tls: true }], tls: { certificatePath: "/c.crt", keyPath: "/c.key" } });
+        const site = renderNginxSite({
+            ...spec,
+            listeners: [
+                { port: 80, tls: false },
+                { port: 443, tls: true },
+            ],
+            tls: { certificatePath: "/c.crt", keyPath: "/c.key" },
+        });
         assert.match(site, /listen 80;\n\s+listen 443 ssl;/);
         assert.equal(site.match(/^server \{/gm)?.length, 2, "the site and the loopback status server");
         assert.throws(() => renderNginxSite({ ...spec, listeners: [{ port: 443, tls: true }] }), /needs the certificate/);
@@ -235,7 +251,10 @@ describe("renderServerBundle", () => {
             }).replace(/^#cloud-config\n/, ""),
         );
         assert.deepEqual(Object.keys(doc), ["packages", "write_files", "runcmd", "webstack"]);
-        assert.deepEqual(doc.write_files.map((f: { path: string }) => f.path), ["/usr/local/sbin/webstack-apply", "/etc/systemd/system/webstack-apply.service", "/etc/systemd/system/webstack-apply.timer"]);
+        assert.deepEqual(
+            doc.write_files.map((f: { path: string }) => f.path),
+            ["/usr/local/sbin/webstack-apply", "/etc/systemd/system/webstack-apply.service", "/etc/systemd/system/webstack-apply.timer"],
+        );
         assert.deepEqual(doc.webstack.secrets[0], { parameter: "/webstack/dev/tls/app-0/key", path: "/etc/webstack/tls/server.key", owner: "root:root", mode: "0600" });
         assert.deepEqual(doc.webstack.users, ["webstack-app"]);
         assert.equal(doc.webstack.services[0].reload[0][1], "reload-or-restart");
@@ -244,12 +263,22 @@ describe("renderServerBundle", () => {
 });
 
 describe("renderDatadogChecks", () => {
-    const spec = { haproxyMetricsUrl: "http://127.0.0.1:8404/metrics", nginxStatusUrl: "http://127.0.0.1:8081/nginx_status", mysqlSocket: "/run/mysqld/mysqld.sock", publicHostname: "www.example.com", tags: ["env:dev"], certificateFiles: [] as string[] };
+    const spec = {
+        haproxyMetricsUrl: "http://127.0.0.1:8404/metrics",
+        nginxStatusUrl: "http://127.0.0.1:8081/nginx_status",
+        mysqlSocket: "/run/mysqld/mysqld.sock",
+        publicHostname: "www.example.com",
+        tags: ["env:dev"],
+        certificateFiles: [] as string[],
+    };
     it("configures only the checks for what the server runs", () => {
         const paths = (components: Parameters<typeof renderDatadogChecks>[0]["components"]) => renderDatadogChecks({ ...spec, components }).map((f) => f.path.split("/")[4]);
         assert.deepEqual(paths(["load-balancer"]), ["haproxy.d", "tls.d"]);
         assert.deepEqual(paths(["web", "app", "database"]), ["nginx.d", "mysql.d"]);
-        assert.deepEqual(renderDatadogChecks({ ...spec, components: ["web"], certificateFiles: ["/c.pem"] }).map((f) => f.path.split("/")[4]), ["nginx.d", "tls.d"]);
+        assert.deepEqual(
+            renderDatadogChecks({ ...spec, components: ["web"], certificateFiles: ["/c.pem"] }).map((f) => f.path.split("/")[4]),
+            ["nginx.d", "tls.d"],
+        );
     });
     it("watches the expiry of every certificate in use: what clients are served, and each certificate file on disk", () => {
         const files = renderDatadogChecks({ ...spec, components: ["load-balancer"], certificateFiles: ["/etc/haproxy/tls/site.pem"] });
@@ -258,7 +287,10 @@ describe("renderDatadogChecks", () => {
         assert.deepEqual(tls.instances[1], { local_cert_path: "/etc/haproxy/tls/site.pem", tags: ["env:dev", "cert_path:/etc/haproxy/tls/site.pem"] });
         const db = renderDatadogChecks({ ...spec, components: ["web", "database"], certificateFiles: ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"] });
         const dbTls = parse(db.find((f) => f.path.endsWith("tls.d/conf.yaml"))!.content);
-        assert.deepEqual(dbTls.instances.map((i: { local_cert_path?: string }) => i.local_cert_path), ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"]);
+        assert.deepEqual(
+            dbTls.instances.map((i: { local_cert_path?: string }) => i.local_cert_path),
+            ["/etc/webstack/tls/server.crt", "/etc/mysql/tls/server.crt"],
+        );
     });
     it("reads HAProxy's Prometheus endpoint and MySQL replication through the socket", () => {
         const [haproxy] = renderDatadogChecks({ ...spec, components: ["load-balancer"] });

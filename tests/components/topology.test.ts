@@ -31,20 +31,21 @@ describe("planTopology", () => {
 
     it("colocated: primary on app-0, replica on app-1, every app server web + app (+ database)", () => {
         const t = topologyFor({ "webstack:database": '{"placement":"colocated"}', "webstack:appServerCount": "3" });
-        assert.deepEqual(t.servers.map((s) => `${s.key}:${s.components.join("+")}:${s.database?.role ?? "-"}`), [
-            "lb:load-balancer:-",
-            "app-0:web+app+database:primary",
-            "app-1:web+app+database:replica",
-            "app-2:web+app:-",
-        ]);
+        assert.deepEqual(
+            t.servers.map((s) => `${s.key}:${s.components.join("+")}:${s.database?.role ?? "-"}`),
+            ["lb:load-balancer:-", "app-0:web+app+database:primary", "app-1:web+app+database:replica", "app-2:web+app:-"],
+        );
     });
 
     it("dedicated: database servers in their own tier and zones", () => {
         const t = topologyFor({ "webstack:database": '{"placement":"dedicated"}' });
-        assert.deepEqual(t.databaseServers.map((s) => [s.key, s.tier, s.zoneIndex, s.privateIp]), [
-            ["db-0", "database", 0, "10.20.128.10"],
-            ["db-1", "database", 1, "10.20.144.10"],
-        ]);
+        assert.deepEqual(
+            t.databaseServers.map((s) => [s.key, s.tier, s.zoneIndex, s.privateIp]),
+            [
+                ["db-0", "database", 0, "10.20.128.10"],
+                ["db-1", "database", 1, "10.20.144.10"],
+            ],
+        );
     });
 
     it("rds: no self-managed database server", () => {
@@ -59,8 +60,14 @@ const validConfig = fc.record({
     placement: fc.constantFrom("colocated", "dedicated", "rds"),
     zones: fc.constantFrom(2, 3),
     // Distinct blocks of one size never duplicate or nest, which validation refuses.
-    clientCidrs: fc.uniqueArray(fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `${a}.${b}.0.0/16`), { minLength: 1, maxLength: 3 }),
-    adminCidrs: fc.uniqueArray(fc.integer({ min: 0, max: 255 }).map((c) => `192.0.${c}.0/24`), { maxLength: 2 }),
+    clientCidrs: fc.uniqueArray(
+        fc.tuple(fc.integer({ min: 1, max: 223 }), fc.integer({ min: 0, max: 255 })).map(([a, b]) => `${a}.${b}.0.0/16`),
+        { minLength: 1, maxLength: 3 },
+    ),
+    adminCidrs: fc.uniqueArray(
+        fc.integer({ min: 0, max: 255 }).map((c) => `192.0.${c}.0/24`),
+        { maxLength: 2 },
+    ),
 });
 
 describe("config properties (fast-check)", () => {
@@ -125,9 +132,15 @@ describe("config properties (fast-check)", () => {
         const invalid = fc.oneof(
             fc.integer({ max: 0 }).map((n) => ["appServerCount", String(n)] as const),
             fc.integer({ min: 21, max: 1000 }).map((n) => ["appServerCount", String(n)] as const),
-            fc.string({ minLength: 1 }).filter((s) => !["plaintext", "tls"].includes(s)).map((s) => ["backendHop", s] as const),
+            fc
+                .string({ minLength: 1 })
+                .filter((s) => !["plaintext", "tls"].includes(s))
+                .map((s) => ["backendHop", s] as const),
             fc.tuple(fc.integer({ min: 256, max: 999 }), fc.integer({ min: 0, max: 32 })).map(([a, p]) => ["clientCidrs", JSON.stringify([`${a}.0.0.0/${p}`])] as const),
-            fc.string({ minLength: 1, maxLength: 12 }).filter((k) => /^[a-z]+$/.test(k) && !(k in configSchema.shape)).map((k) => [k, "1"] as const),
+            fc
+                .string({ minLength: 1, maxLength: 12 })
+                .filter((k) => /^[a-z]+$/.test(k) && !(k in configSchema.shape))
+                .map((k) => [k, "1"] as const),
         );
         fc.assert(
             fc.property(invalid, ([key, value]) => {
@@ -135,7 +148,10 @@ describe("config properties (fast-check)", () => {
                     validateConfig({ "webstack:domain": "example.org", "datadog:apiKey": "k", "datadog:appKey": "a", [`webstack:${key}`]: value });
                 } catch (error) {
                     assert.ok(error instanceof ConfigError);
-                    assert.ok(error.problems.some((p) => p.startsWith(`webstack:${key}`)), error.problems.join("\n"));
+                    assert.ok(
+                        error.problems.some((p) => p.startsWith(`webstack:${key}`)),
+                        error.problems.join("\n"),
+                    );
                     return;
                 }
                 assert.fail(`webstack:${key}=${value} was accepted`);

@@ -18,7 +18,14 @@ const cidr = fc.oneof(
     hostileString,
 );
 const hostileNumber = fc.oneof(fc.integer(), fc.double(), fc.constantFrom(0, -1, 1, 2, 3, 20, 21, 1e308, Number.NaN, Infinity));
-const anyValue: fc.Arbitrary<unknown> = fc.oneof(hostileString, hostileNumber, fc.boolean(), fc.constant(null), fc.array(hostileString, { maxLength: 3 }), fc.dictionary(hostileString, hostileString, { maxKeys: 2 }));
+const anyValue: fc.Arbitrary<unknown> = fc.oneof(
+    hostileString,
+    hostileNumber,
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(hostileString, { maxLength: 3 }),
+    fc.dictionary(hostileString, hostileString, { maxKeys: 2 }),
+);
 const subnet = fc.record({ id: fc.oneof(fc.constantFrom("subnet-0a", "subnet-0b", "subnet-0c"), hostileString), cidr }, { requiredKeys: [] });
 const domain = fc.oneof(fc.domain(), fc.constantFrom("example.com", "amazonaws.com", `${"a".repeat(63)}.${"b".repeat(63)}.${"c".repeat(63)}.com`), hostileString);
 
@@ -45,18 +52,38 @@ const hostileFields = fc.record(
         "webstack:adminCidrMinPrefix": hostileNumber,
         "webstack:appServerCount": hostileNumber,
         "webstack:backendHop": fc.oneof(fc.constantFrom("tls", "plaintext"), hostileString),
-        "webstack:network": fc.oneof(plausibleExistingVpc, fc.record(
-            {
-                vpcCidr: cidr,
-                availabilityZones: hostileNumber,
-                existingVpc: fc.record({ vpcId: fc.oneof(fc.constant("vpc-0a"), hostileString), publicSubnets: fc.array(subnet, { maxLength: 3 }), appSubnets: fc.array(subnet, { maxLength: 3 }), databaseSubnets: fc.array(subnet, { maxLength: 3 }) }, { requiredKeys: [] }),
-                colour: anyValue,
-            },
+        "webstack:network": fc.oneof(
+            plausibleExistingVpc,
+            fc.record(
+                {
+                    vpcCidr: cidr,
+                    availabilityZones: hostileNumber,
+                    existingVpc: fc.record(
+                        {
+                            vpcId: fc.oneof(fc.constant("vpc-0a"), hostileString),
+                            publicSubnets: fc.array(subnet, { maxLength: 3 }),
+                            appSubnets: fc.array(subnet, { maxLength: 3 }),
+                            databaseSubnets: fc.array(subnet, { maxLength: 3 }),
+                        },
+                        { requiredKeys: [] },
+                    ),
+                    colour: anyValue,
+                },
+                { requiredKeys: [] },
+            ),
+        ),
+        "webstack:database": fc.record(
+            { placement: fc.oneof(fc.constantFrom("colocated", "dedicated", "rds"), hostileString), engine: fc.oneof(fc.constantFrom("mysql", "mariadb"), hostileString), name: hostileString },
             { requiredKeys: [] },
-        )),
-        "webstack:database": fc.record({ placement: fc.oneof(fc.constantFrom("colocated", "dedicated", "rds"), hostileString), engine: fc.oneof(fc.constantFrom("mysql", "mariadb"), hostileString), name: hostileString }, { requiredKeys: [] }),
-        "webstack:certificate": fc.record({ validityDays: hostileNumber, earlyRenewalDays: hostileNumber, caValidityDays: hostileNumber, source: fc.constantFrom("generated", "provided") }, { requiredKeys: [] }),
-        "webstack:monitoring": fc.record({ tags: fc.array(hostileString, { maxLength: 3 }), qpsFloor: hostileNumber, qpsSpikeThreshold: hostileNumber, noDataMinutes: hostileNumber }, { requiredKeys: [] }),
+        ),
+        "webstack:certificate": fc.record(
+            { validityDays: hostileNumber, earlyRenewalDays: hostileNumber, caValidityDays: hostileNumber, source: fc.constantFrom("generated", "provided") },
+            { requiredKeys: [] },
+        ),
+        "webstack:monitoring": fc.record(
+            { tags: fc.array(hostileString, { maxLength: 3 }), qpsFloor: hostileNumber, qpsSpikeThreshold: hostileNumber, noDataMinutes: hostileNumber },
+            { requiredKeys: [] },
+        ),
         "webstack:certificatePem": hostileString,
         "webstack:unknownKey": anyValue,
     },
@@ -76,16 +103,39 @@ const validBase = fc.record({
         fc.constant({
             existingVpc: {
                 vpcId: "vpc-0a",
-                publicSubnets: [{ id: "subnet-01", cidr: "10.0.0.0/24" }, { id: "subnet-02", cidr: "10.0.1.0/24" }],
-                appSubnets: [{ id: "subnet-03", cidr: "10.0.2.0/24" }, { id: "subnet-04", cidr: "10.0.3.0/24" }],
-                databaseSubnets: [{ id: "subnet-05", cidr: "10.0.4.0/24" }, { id: "subnet-06", cidr: "10.0.5.0/24" }],
+                publicSubnets: [
+                    { id: "subnet-01", cidr: "10.0.0.0/24" },
+                    { id: "subnet-02", cidr: "10.0.1.0/24" },
+                ],
+                appSubnets: [
+                    { id: "subnet-03", cidr: "10.0.2.0/24" },
+                    { id: "subnet-04", cidr: "10.0.3.0/24" },
+                ],
+                databaseSubnets: [
+                    { id: "subnet-05", cidr: "10.0.4.0/24" },
+                    { id: "subnet-06", cidr: "10.0.5.0/24" },
+                ],
             },
         }),
     ),
 });
 
 /** A valid config with nothing, one or a few of its fields replaced by hostile ones. */
-const HOSTILE_KEYS = ["webstack:domain", "webstack:internalDomain", "webstack:clientCidrs", "webstack:adminCidrs", "webstack:adminCidrMinPrefix", "webstack:appServerCount", "webstack:backendHop", "webstack:network", "webstack:database", "webstack:certificate", "webstack:monitoring", "webstack:certificatePem", "webstack:unknownKey"];
+const HOSTILE_KEYS = [
+    "webstack:domain",
+    "webstack:internalDomain",
+    "webstack:clientCidrs",
+    "webstack:adminCidrs",
+    "webstack:adminCidrMinPrefix",
+    "webstack:appServerCount",
+    "webstack:backendHop",
+    "webstack:network",
+    "webstack:database",
+    "webstack:certificate",
+    "webstack:monitoring",
+    "webstack:certificatePem",
+    "webstack:unknownKey",
+];
 const config = fc.tuple(validBase, hostileFields, fc.subarray(HOSTILE_KEYS, { maxLength: 3 })).map(([base, hostile, keys]) => {
     const overrides = Object.entries(hostile).filter(([key]) => keys.includes(key));
     return { ...base, ...Object.fromEntries(overrides) } as Record<string, unknown>;
@@ -95,7 +145,7 @@ const config = fc.tuple(validBase, hostileFields, fc.subarray(HOSTILE_KEYS, { ma
 function asRawConfig(values: Record<string, unknown>): Record<string, string> {
     const raw: Record<string, string> = { "datadog:apiKey": "k", "datadog:appKey": "a" };
     for (const [key, value] of Object.entries(values)) {
-        raw[key] = typeof value === "string" ? value : JSON.stringify(value) ?? "null";
+        raw[key] = typeof value === "string" ? value : (JSON.stringify(value) ?? "null");
     }
     return raw;
 }

@@ -19,7 +19,12 @@ describe("--set overrides (config/overrides.ts)", () => {
     it("reads namespace:key=value, with an optional dotted path into the key's object", () => {
         assert.deepEqual(parseOverride("webstack:backendHop=plaintext"), { name: "webstack:backendHop", key: "webstack:backendHop", path: [], value: "plaintext" });
         assert.deepEqual(parseOverride("webstack:database.placement=dedicated"), { name: "webstack:database.placement", key: "webstack:database", path: ["placement"], value: "dedicated" });
-        assert.deepEqual(parseOverride("webstack:network.existingVpc.vpcId=vpc-1"), { name: "webstack:network.existingVpc.vpcId", key: "webstack:network", path: ["existingVpc", "vpcId"], value: "vpc-1" });
+        assert.deepEqual(parseOverride("webstack:network.existingVpc.vpcId=vpc-1"), {
+            name: "webstack:network.existingVpc.vpcId",
+            key: "webstack:network",
+            path: ["existingVpc", "vpcId"],
+            value: "vpc-1",
+        });
         // The value is everything after the first "=".
         assert.equal(parseOverride("webstack:monitoring.notify=@a=b").value, "@a=b");
         assert.equal(parseOverride("aws:region=eu-west-1").key, "aws:region");
@@ -27,19 +32,35 @@ describe("--set overrides (config/overrides.ts)", () => {
 
     it("refuses a malformed assignment, naming the form", () => {
         for (const bad of ["nonsense", "backendHop=tls", "webstack:=tls", "webstack:backendHop", "webstack:database..placement=x"]) {
-            assert.match(overrideError(() => parseOverride(bad)), /expected namespace:key=value, the key as Pulumi\.<stack>\.yaml names it/, bad);
+            assert.match(
+                overrideError(() => parseOverride(bad)),
+                /expected namespace:key=value, the key as Pulumi\.<stack>\.yaml names it/,
+                bad,
+            );
         }
     });
 
     it("refuses a key the schema does not have, listing the keys allowed there", () => {
-        assert.match(overrideError(() => parseOverride("webstack:backendhop=tls")), /^--set webstack:backendhop: unknown config key webstack:backendhop; keys of webstack: domain, .*backendHop/);
+        assert.match(
+            overrideError(() => parseOverride("webstack:backendhop=tls")),
+            /^--set webstack:backendhop: unknown config key webstack:backendhop; keys of webstack: domain, .*backendHop/,
+        );
         assert.match(
             overrideError(() => parseOverride("webstack:database.placment=dedicated")),
             /^--set webstack:database\.placment: unknown config key webstack:database\.placment; keys of webstack:database: placement, engine, /,
         );
-        assert.equal(overrideError(() => parseOverride("webstack:backendHop.mode=tls")), "--set webstack:backendHop.mode: webstack:backendHop is not an object; set it whole: --set 'webstack:backendHop=<value>'");
-        assert.match(overrideError(() => parseOverride("webstack:monitoring.tags.first=team:a")), /webstack:monitoring\.tags is not an object/);
-        assert.match(overrideError(() => parseOverride("pulumi:tags.x=1")), /unknown namespace "pulumi"; allowed: webstack \(the program's config\), aws, datadog \(provider config\)/);
+        assert.equal(
+            overrideError(() => parseOverride("webstack:backendHop.mode=tls")),
+            "--set webstack:backendHop.mode: webstack:backendHop is not an object; set it whole: --set 'webstack:backendHop=<value>'",
+        );
+        assert.match(
+            overrideError(() => parseOverride("webstack:monitoring.tags.first=team:a")),
+            /webstack:monitoring\.tags is not an object/,
+        );
+        assert.match(
+            overrideError(() => parseOverride("pulumi:tags.x=1")),
+            /unknown namespace "pulumi"; allowed: webstack \(the program's config\), aws, datadog \(provider config\)/,
+        );
     });
 
     it("changes one value inside a structured key and keeps its siblings; a later override wins", () => {
@@ -64,7 +85,10 @@ describe("--set overrides (config/overrides.ts)", () => {
     });
 
     it("refuses a path into a value the stack file holds that is not an object", () => {
-        assert.equal(overrideError(() => applyOverrides({ "aws:region": "us-east-1" }, set("aws:region.name=x"))), "--set aws:region.name: aws:region is us-east-1 in the stack config, not an object");
+        assert.equal(
+            overrideError(() => applyOverrides({ "aws:region": "us-east-1" }, set("aws:region.name=x"))),
+            "--set aws:region.name: aws:region is us-east-1 in the stack config, not an object",
+        );
         assert.equal(
             overrideError(() => applyOverrides({ "aws:defaultTags": '{"tags":["env"]}' }, set("aws:defaultTags.tags.env=dev"))),
             '--set aws:defaultTags.tags.env: aws:defaultTags.tags is ["env"] in the stack config, not an object',

@@ -21,7 +21,10 @@ describe("provided certificates (certificate.source = provided)", () => {
         const id = `leaf${serial}`;
         openssl("req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", `${id}.key`, "-out", `${id}.csr`, "-subj", `/CN=${names[0]}`);
         fs.writeFileSync(path.join(dir, "serial"), `${String(serial++).padStart(2, "0")}\n`);
-        fs.writeFileSync(path.join(dir, `${id}.cnf`), `[ca]\ndefault_ca = local\n[local]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\nx509_extensions = leaf\n[any]\ncommonName = supplied\n[leaf]\nsubjectAltName = ${names.map((n) => `DNS:${n}`).join(",")}\n`);
+        fs.writeFileSync(
+            path.join(dir, `${id}.cnf`),
+            `[ca]\ndefault_ca = local\n[local]\ndatabase = index.txt\nnew_certs_dir = .\nserial = serial\ndefault_md = sha256\npolicy = any\nunique_subject = no\nx509_extensions = leaf\n[any]\ncommonName = supplied\n[leaf]\nsubjectAltName = ${names.map((n) => `DNS:${n}`).join(",")}\n`,
+        );
         openssl("ca", "-batch", "-config", `${id}.cnf`, "-cert", "ca.crt", "-keyfile", "ca.key", "-in", `${id}.csr`, "-out", `${id}.crt`, "-startdate", start, "-enddate", end, "-notext");
         return { cert: fs.readFileSync(path.join(dir, `${id}.crt`), "utf8"), key: fs.readFileSync(path.join(dir, `${id}.key`), "utf8") };
     }

@@ -27,7 +27,9 @@ describe("Pulumi.yaml", () => {
     });
 
     it("documents exactly the keys the schema accepts, each with a description", () => {
-        const documented = Object.keys(project.config).map((k) => k.replace(/^webstack:/, "")).sort();
+        const documented = Object.keys(project.config)
+            .map((k) => k.replace(/^webstack:/, ""))
+            .sort();
         assert.deepEqual(documented, [...Object.keys(configSchema.shape), ...secretKeys].sort());
         for (const [key, declaration] of Object.entries<{ description?: string }>(project.config)) {
             assert.ok(declaration.description && declaration.description.length > 20, `${key} lacks a description`);

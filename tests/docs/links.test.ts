@@ -11,9 +11,7 @@ function insideRepo(absolute: string): boolean {
 
 /** `[text](target)` links whose target is a path, not a URL or an in-page anchor. */
 function relativeLinks(markdown: string): string[] {
-    return [...withoutFences(markdown).matchAll(/\]\(([^)\s]+)\)/g)]
-        .map((m) => m[1])
-        .filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith("#"));
+    return [...withoutFences(markdown).matchAll(/\]\(([^)\s]+)\)/g)].map((m) => m[1]).filter((target) => !/^[a-z][a-z0-9+.-]*:/i.test(target) && !target.startsWith("#"));
 }
 
 /**
@@ -22,9 +20,7 @@ function relativeLinks(markdown: string): string[] {
  * directory, not an absolute path on a server (/etc/...) and not a placeholder (<stack>).
  */
 function namedRepoFiles(markdown: string): string[] {
-    return [...withoutFences(markdown).matchAll(/`([^`\s]+)`/g)]
-        .map((m) => m[1])
-        .filter((span) => /^[\w.-]+(\/[\w.-]+)+\.(ts|js|json|ya?ml|md|py|sh)$/.test(span) && !span.startsWith("/"));
+    return [...withoutFences(markdown).matchAll(/`([^`\s]+)`/g)].map((m) => m[1]).filter((span) => /^[\w.-]+(\/[\w.-]+)+\.(ts|js|json|ya?ml|md|py|sh)$/.test(span) && !span.startsWith("/"));
 }
 
 /** The anchors GitHub gives a markdown file's headings: lower case, punctuation dropped, spaces as hyphens. */

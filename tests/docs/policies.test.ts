@@ -51,7 +51,10 @@ describe(PROD_MANDATORY, () => {
     it("makes every high or critical policy mandatory and nothing else", () => {
         const config = JSON.parse(prodPolicyConfigText()) as Record<string, string>;
         const mandatory = Object.keys(config).filter((name) => config[name] === "mandatory");
-        assert.deepEqual(mandatory, unwaivedPolicies.filter((p) => p.severity === "high" || p.severity === "critical").map((p) => p.name));
+        assert.deepEqual(
+            mandatory,
+            unwaivedPolicies.filter((p) => p.severity === "high" || p.severity === "critical").map((p) => p.name),
+        );
         assert.equal(config.all, "advisory");
     });
 });
@@ -66,7 +69,10 @@ describe(`${PROD_MANDATORY} as the docs show it`, () => {
     );
 
     it("is shown in policy-pack/README.md", () => {
-        assert.ok(shown.some((s) => s.doc === "policy-pack/README.md"), "policy-pack/README.md shows the file in a json block");
+        assert.ok(
+            shown.some((s) => s.doc === "policy-pack/README.md"),
+            "policy-pack/README.md shows the file in a json block",
+        );
     });
 
     for (const { doc, body } of shown) {

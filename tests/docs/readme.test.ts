@@ -74,7 +74,11 @@ describe("README", () => {
         assert.ok(install, ".ci/run installs Debian packages");
         const packages = install[1].replace(/\\\n/g, " ").trim().split(/\s+/);
         const prerequisites = readme.slice(readme.indexOf("## Prerequisites"), readme.indexOf("## Deploy")).replace(/\s+/g, " ");
-        assert.deepEqual(packages.filter((p) => !prerequisites.includes(p)), [], "packages .ci/run installs that the README's prerequisites do not name");
+        assert.deepEqual(
+            packages.filter((p) => !prerequisites.includes(p)),
+            [],
+            "packages .ci/run installs that the README's prerequisites do not name",
+        );
     });
 
     it("draws the architecture npm run plan -- --stack prod --mermaid draws", async function () {

@@ -27,7 +27,13 @@ export interface ParsedUserData {
     packages: string[];
     write_files: { path: string; content: string; permissions: string; owner?: string }[];
     runcmd: (string | string[])[];
-    webstack?: { users: string[]; secrets: { parameter: string; path: string; owner: string; mode: string }[]; services: { name: string; paths: string[]; checks: string[][]; reload: string[][] }[]; tags: string[]; volumes?: { volumeId: string; device: string; label: string; mountPoint: string }[] };
+    webstack?: {
+        users: string[];
+        secrets: { parameter: string; path: string; owner: string; mode: string }[];
+        services: { name: string; paths: string[]; checks: string[][]; reload: string[][] }[];
+        tags: string[];
+        volumes?: { volumeId: string; device: string; label: string; mountPoint: string }[];
+    };
 }
 
 function parseCloudConfig(name: string, text: string): ParsedUserData {

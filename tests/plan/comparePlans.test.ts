@@ -72,7 +72,10 @@ describe("plan compare: actions from hand-made plans", () => {
     });
 
     it("Pulumi's replaceOnChanges option replaces on inputs the provider would update, even for a type not in the table", () => {
-        const role = (tags: Record<string, string>, replaceOnChanges?: string[]): Resource => ({ ...custom("aws:iam/role:Role", "r", { assumeRolePolicy: "{}", tags }), ...(replaceOnChanges ? { options: { replaceOnChanges } } : {}) });
+        const role = (tags: Record<string, string>, replaceOnChanges?: string[]): Resource => ({
+            ...custom("aws:iam/role:Role", "r", { assumeRolePolicy: "{}", tags }),
+            ...(replaceOnChanges ? { options: { replaceOnChanges } } : {}),
+        });
         assert.equal(only(doc([root, role({ a: "1" })]), doc([root, role({ a: "2" })]), "r").action, "update");
         const forced = only(doc([root, role({ a: "1" }, ["tags"])]), doc([root, role({ a: "2" }, ["tags"])]), "r");
         assert.deepEqual([forced.action, forced.replacedBecause], ["replace", ["tags.a"]]);
@@ -106,7 +109,10 @@ describe("plan compare: actions from hand-made plans", () => {
         const other = component("webstack:servers:Server", "other", "web");
         const before = doc([root, other, custom("aws:iam/role:Role", "r", { assumeRolePolicy: "{}" }, "web")]);
         const after = doc([root, other, custom("aws:iam/role:Role", "r", { assumeRolePolicy: "{}" }, "other")]);
-        const actions = comparePlans(before, after).changes.filter((c) => c.name === "r").map((c) => c.action).sort();
+        const actions = comparePlans(before, after)
+            .changes.filter((c) => c.name === "r")
+            .map((c) => c.action)
+            .sort();
         assert.deepEqual(actions, ["create", "delete"]);
     });
 
@@ -171,7 +177,10 @@ describe("plan compare: exit codes", () => {
     });
     it("1 when the EIP or Route 53 zone would be replaced; 0 for a replaced server", () => {
         assert.equal(compareExitCode(comparePlans(doc([root, custom("aws:ec2/eip:Eip", "ip", { domain: "vpc" })]), doc([root, custom("aws:ec2/eip:Eip", "ip", { domain: "standard" })]))), 1);
-        assert.equal(compareExitCode(comparePlans(doc([root, custom("aws:route53/zone:Zone", "z", { name: "a.internal" })]), doc([root, custom("aws:route53/zone:Zone", "z", { name: "b.internal" })]))), 1);
+        assert.equal(
+            compareExitCode(comparePlans(doc([root, custom("aws:route53/zone:Zone", "z", { name: "a.internal" })]), doc([root, custom("aws:route53/zone:Zone", "z", { name: "b.internal" })]))),
+            1,
+        );
         assert.equal(compareExitCode(comparePlans(doc([root, server()]), doc([root, server({ ami: "ami-2" })]))), 0);
     });
     it("the summary line counts every action", () => {
@@ -266,8 +275,14 @@ describe("plan compare: end to end through the real CLI (dev)", function () {
                 assert.equal(instance?.action, "same", `${name}: ${instance?.action} ${JSON.stringify(instance?.replacedBecause)}`);
             }
             const bundles = changes.filter((c) => c.type === "aws:s3/bucketObjectv2:BucketObjectv2" && instances.includes(c.name.replace(/-config$/, "")));
-            assert.ok(bundles.every((c) => c.action === "update" || c.action === "same"), JSON.stringify(bundles.map((c) => [c.name, c.action])));
-            assert.ok(bundles.some((c) => c.action === "update"), "the change reaches at least one server's bundle");
+            assert.ok(
+                bundles.every((c) => c.action === "update" || c.action === "same"),
+                JSON.stringify(bundles.map((c) => [c.name, c.action])),
+            );
+            assert.ok(
+                bundles.some((c) => c.action === "update"),
+                "the change reaches at least one server's bundle",
+            );
         });
     }
 

@@ -37,7 +37,13 @@ function writeJson(value: unknown): string {
 describe("evaluatePolicies", () => {
     it("runs resource policies once per custom resource, not on components", () => {
         const findings = evaluatePolicies([echoPolicy()], [bucket, key, component]);
-        assert.deepStrictEqual(findings.map(f => [f.resource, f.type]), [["logs", "aws:s3/bucket:Bucket"], ["key", "tls:index/privateKey:PrivateKey"]]);
+        assert.deepStrictEqual(
+            findings.map((f) => [f.resource, f.type]),
+            [
+                ["logs", "aws:s3/bucket:Bucket"],
+                ["key", "tls:index/privateKey:PrivateKey"],
+            ],
+        );
     });
 
     it("getConfig merges the policy config over configSchema defaults", () => {
@@ -48,7 +54,7 @@ describe("evaluatePolicies", () => {
     it("applies level precedence: policy entry > all > policy level > advisory", () => {
         const own = echoPolicy("own", { enforcementLevel: "mandatory" });
         const plain = echoPolicy("plain");
-        const lvl = (cfg: Parameters<typeof evaluatePolicies>[2]) => evaluatePolicies([own, plain], [bucket], cfg).map(f => `${f.policy}:${f.enforcementLevel}`);
+        const lvl = (cfg: Parameters<typeof evaluatePolicies>[2]) => evaluatePolicies([own, plain], [bucket], cfg).map((f) => `${f.policy}:${f.enforcementLevel}`);
         assert.deepStrictEqual(lvl(undefined), ["own:mandatory", "plain:advisory"]);
         assert.deepStrictEqual(lvl({ all: "advisory" }), ["own:advisory", "plain:advisory"]);
         assert.deepStrictEqual(lvl({ all: "advisory", plain: "mandatory" }), ["own:advisory", "plain:mandatory"]);
@@ -61,19 +67,38 @@ describe("evaluatePolicies", () => {
     });
 
     it("treats notApplicable (and validateResourceOfType on other types) as no finding", () => {
-        class Bucket { static __pulumiType = "aws:s3/bucket:Bucket"; }
+        class Bucket {
+            static __pulumiType = "aws:s3/bucket:Bucket";
+        }
         const typed: ResourceValidationPolicy = {
-            name: "typed", description: "t",
+            name: "typed",
+            description: "t",
             validateResource: validateResourceOfType(Bucket as unknown as ResourceClass, (_props, args, report) => report(`bucket ${args.name}`)),
         };
-        const skipper: ResourceValidationPolicy = { name: "skip", description: "t", validateResource: args => args.notApplicable("never") };
+        const skipper: ResourceValidationPolicy = { name: "skip", description: "t", validateResource: (args) => args.notApplicable("never") };
         const findings = evaluatePolicies([typed, skipper], [bucket, key]);
-        assert.deepStrictEqual(findings.map(f => f.message), ["bucket logs"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message),
+            ["bucket logs"],
+        );
     });
 
     it("turns a throwing policy into a finding instead of crashing", () => {
-        const boom: ResourceValidationPolicy = { name: "boom", description: "t", enforcementLevel: "mandatory", validateResource: () => { throw new Error("kaput"); } };
-        const stackBoom: StackValidationPolicy = { name: "stack-boom", description: "t", validateStack: () => { throw new TypeError("bad"); } };
+        const boom: ResourceValidationPolicy = {
+            name: "boom",
+            description: "t",
+            enforcementLevel: "mandatory",
+            validateResource: () => {
+                throw new Error("kaput");
+            },
+        };
+        const stackBoom: StackValidationPolicy = {
+            name: "stack-boom",
+            description: "t",
+            validateStack: () => {
+                throw new TypeError("bad");
+            },
+        };
         const findings = evaluatePolicies([boom, stackBoom], [bucket]);
         assert.strictEqual(findings.length, 2);
         assert.match(findings[0].message, /policy boom failed on logs: kaput/);
@@ -86,7 +111,8 @@ describe("evaluatePolicies", () => {
         const child: PlannedResource = { ...resource("aws:lb/targetGroup:TargetGroup", "tg", { protocol: "HTTP" }, { arn: "arn:tg", protocol: "HTTP" }), parent: component.urn };
         const seen: unknown[] = [];
         const stack: StackValidationPolicy = {
-            name: "stack", description: "t",
+            name: "stack",
+            description: "t",
             validateStack: (args, report) => {
                 for (const r of args.resources) {
                     seen.push({ name: r.name, props: r.props, parent: r.parent?.name, optsParent: r.opts.parent });
@@ -97,13 +123,28 @@ describe("evaluatePolicies", () => {
         };
         const findings = evaluatePolicies([stack], [component, child]);
         assert.deepStrictEqual(seen[1], { name: "tg", props: { protocol: "HTTP", arn: "arn:tg" }, parent: "net", optsParent: component.urn });
-        assert.deepStrictEqual(findings.map(f => [f.resource, f.type]), [["tg", "aws:lb/targetGroup:TargetGroup"], [null, null]]);
+        assert.deepStrictEqual(
+            findings.map((f) => [f.resource, f.type]),
+            [
+                ["tg", "aws:lb/targetGroup:TargetGroup"],
+                [null, null],
+            ],
+        );
     });
 
     it("does not let one policy's mutation of props leak into the next", () => {
-        const mutator: ResourceValidationPolicy = { name: "mut", description: "t", validateResource: args => { args.props.acl = "public-read"; } };
+        const mutator: ResourceValidationPolicy = {
+            name: "mut",
+            description: "t",
+            validateResource: (args) => {
+                args.props.acl = "public-read";
+            },
+        };
         const reader: ResourceValidationPolicy = { name: "read", description: "t", validateResource: (args, report) => report(String(args.props.acl)) };
-        assert.deepStrictEqual(evaluatePolicies([mutator, reader], [bucket]).map(f => f.message), ["private"]);
+        assert.deepStrictEqual(
+            evaluatePolicies([mutator, reader], [bucket]).map((f) => f.message),
+            ["private"],
+        );
     });
 
     it("gives each call one copy of props on every read (also through asType), which the policy may replace", () => {
@@ -117,16 +158,28 @@ describe("evaluatePolicies", () => {
                 report(String(args.props.acl));
             },
         };
-        assert.deepStrictEqual(evaluatePolicies([policy], [bucket]).map(f => f.message), ["replaced"]);
+        assert.deepStrictEqual(
+            evaluatePolicies([policy], [bucket]).map((f) => f.message),
+            ["replaced"],
+        );
         assert.deepStrictEqual(seen, [true, true]);
         assert.strictEqual(bucket.inputs.acl, "private");
     });
 
     it("gives stack policies a copy of every resource's inputs and outputs that they cannot change for the next policy", () => {
         const withOutputs = resource("aws:s3/bucket:Bucket", "out", { acl: "private" }, { arn: "arn:out", acl: undefined });
-        const mutator: StackValidationPolicy = { name: "mut", description: "t", validateStack: args => { args.resources[0].props.acl = "public-read"; } };
+        const mutator: StackValidationPolicy = {
+            name: "mut",
+            description: "t",
+            validateStack: (args) => {
+                args.resources[0].props.acl = "public-read";
+            },
+        };
         const reader: StackValidationPolicy = { name: "read", description: "t", validateStack: (args, report) => report(JSON.stringify(args.resources[0].props)) };
-        assert.deepStrictEqual(evaluatePolicies([mutator, reader], [withOutputs]).map(f => f.message), ['{"acl":"private","arn":"arn:out"}']);
+        assert.deepStrictEqual(
+            evaluatePolicies([mutator, reader], [withOutputs]).map((f) => f.message),
+            ['{"acl":"private","arn":"arn:out"}'],
+        );
     });
 
     it("hands every getConfig call its own copy of the policy's settings", () => {
@@ -136,7 +189,10 @@ describe("evaluatePolicies", () => {
                 report(JSON.stringify(args.getConfig()));
             },
         });
-        assert.deepStrictEqual(evaluatePolicies([policy], [bucket], { echo: { label: "set" } }).map(f => f.message), ['{"threshold":5,"label":"set","waivers":[]}']);
+        assert.deepStrictEqual(
+            evaluatePolicies([policy], [bucket], { echo: { label: "set" } }).map((f) => f.message),
+            ['{"threshold":5,"label":"set","waivers":[]}'],
+        );
     });
 
     it("empties the pack's parse caches when the evaluation ends", () => {
@@ -161,7 +217,10 @@ describe("evaluatePolicies", () => {
         const waived = [withWaivers(echoPolicy(), () => new Date("2030-06-15T12:00:00Z"))];
         it("drops a finding on a waived resource (by name or URN)", () => {
             const byName = evaluatePolicies(waived, [bucket, key], { echo: { waivers: [{ resource: "logs", reason: "accepted until the migration" }] } });
-            assert.deepStrictEqual(byName.map(f => f.resource), ["key"]);
+            assert.deepStrictEqual(
+                byName.map((f) => f.resource),
+                ["key"],
+            );
             const byUrn = evaluatePolicies(waived, [bucket], { echo: { waivers: [{ resource: bucket.urn, reason: "accepted until the migration", expires: "2030-06-15" }] } });
             assert.deepStrictEqual(byUrn, []);
         });

@@ -103,7 +103,10 @@ describe("offline plan", () => {
     it("exits 2 on an unknown option or a missing value, naming it and the options allowed", async () => {
         const unknown = await runCli(["--stack", "dev", "--backend-hop", "tls"]);
         assert.equal(unknown.code, 2);
-        assert.match(unknown.stderr, /^plan: unknown option --backend-hop; options: --stack <value>, --json, --mermaid, --policy-config <value>, --set <value> \(repeatable\), --compare <value>, --help\n\nusage: /);
+        assert.match(
+            unknown.stderr,
+            /^plan: unknown option --backend-hop; options: --stack <value>, --json, --mermaid, --policy-config <value>, --set <value> \(repeatable\), --compare <value>, --help\n\nusage: /,
+        );
         const missing = await runCli(["--stack", "dev", "--set"]);
         assert.equal(missing.code, 2);
         assert.match(missing.stderr, /^plan: --set needs a value: --set <value> \(repeatable\)\n/);

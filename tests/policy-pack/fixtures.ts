@@ -66,13 +66,7 @@ export function mysqlCnfPath(engine: DbEngine): string {
 }
 
 export function mysqlCnf(role: DbRole, engine: DbEngine = "mysql"): string {
-    const lines = [
-        "[mysqld]",
-        "bind-address = 0.0.0.0",
-        `server-id = ${role === "primary" ? 1 : 2}`,
-        "log_bin = mysql-bin",
-        "binlog_format = ROW",
-    ];
+    const lines = ["[mysqld]", "bind-address = 0.0.0.0", `server-id = ${role === "primary" ? 1 : 2}`, "log_bin = mysql-bin", "binlog_format = ROW"];
     if (role === "primary") {
         lines.push("read_only = OFF");
     } else {
@@ -138,8 +132,7 @@ export interface ServerSpec {
 /** The cloud-config document the program renders for a server with the given components. */
 export function cloudConfig(spec: ServerSpec): CloudConfigDoc {
     const doc: CloudConfigDoc = { packages: ["python3-pymysql", "awscli"], write_files: [], runcmd: [] };
-    const file = (path: string, content: string, permissions = "0644", owner?: string) =>
-        doc.write_files.push(owner ? { path, content, permissions, owner } : { path, content, permissions });
+    const file = (path: string, content: string, permissions = "0644", owner?: string) => doc.write_files.push(owner ? { path, content, permissions, owner } : { path, content, permissions });
     file("/usr/local/sbin/webstack-fetch-secrets", FETCH_SECRETS_SCRIPT, "0755");
     doc.runcmd.push(["/usr/local/sbin/webstack-fetch-secrets"]);
     if (spec.firewall ?? true) {
@@ -189,7 +182,7 @@ export function userDataFor(spec: ServerSpec): string {
 
 /** Replaces text inside a rendered written file (the path must exist). */
 export function editFile(doc: CloudConfigDoc, path: string, edit: (content: string) => string): CloudConfigDoc {
-    const f = doc.write_files.find(x => x.path === path);
+    const f = doc.write_files.find((x) => x.path === path);
     if (!f) {
         throw new Error(`fixture has no ${path}`);
     }
@@ -227,11 +220,16 @@ export function tlsResources(): PlannedResource[] {
     return [
         resource("tls:index/privateKey:PrivateKey", "ca-key", { algorithm: "ECDSA", ecdsaCurve: "P384" }),
         resource("tls:index/selfSignedCert:SelfSignedCert", "ca-cert", {
-            isCaCertificate: true, validityPeriodHours: 87600, earlyRenewalHours: 720, allowedUses: ["cert_signing"],
+            isCaCertificate: true,
+            validityPeriodHours: 87600,
+            earlyRenewalHours: 720,
+            allowedUses: ["cert_signing"],
         }),
         resource("tls:index/privateKey:PrivateKey", "www-key", { algorithm: "RSA", rsaBits: 2048 }),
         resource("tls:index/locallySignedCert:LocallySignedCert", "www-cert", {
-            validityPeriodHours: 2160, earlyRenewalHours: 720, allowedUses: ["server_auth"],
+            validityPeriodHours: 2160,
+            earlyRenewalHours: 720,
+            allowedUses: ["server_auth"],
         }),
     ];
 }
@@ -301,7 +299,7 @@ export function check(policy: ResourceValidationPolicy | StackValidationPolicy |
 
 /** Names of resources with a finding. */
 export function flagged(findings: Finding[]): (string | null)[] {
-    return findings.map(f => f.resource);
+    return findings.map((f) => f.resource);
 }
 
 /**
@@ -318,18 +316,22 @@ export function templateLaunchers(template: string, configuration: string, secon
         resource("aws:ec2/fleet:Fleet", "ec2-fleet", {
             type: "maintain",
             targetCapacitySpecification: { defaultTargetCapacityType: "spot", totalTargetCapacity: 2 },
-            launchTemplateConfigs: [{
-                launchTemplateSpecification: { launchTemplateName: template, version: "$Latest" },
-                overrides: [
-                    { instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, maxPrice: "0.05" },
-                    { instanceRequirements: requirements },
-                ],
-            }],
+            launchTemplateConfigs: [
+                {
+                    launchTemplateSpecification: { launchTemplateName: template, version: "$Latest" },
+                    overrides: [
+                        { instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, maxPrice: "0.05" },
+                        { instanceRequirements: requirements },
+                    ],
+                },
+            ],
         }),
         resource("aws:autoscaling/group:Group", "asg-template", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"], launchTemplate: { name: template, version: "$Latest" } }),
         resource("aws:autoscaling/group:Group", "asg-configuration", { minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"], launchConfiguration: configuration }),
         resource("aws:autoscaling/group:Group", "asg-mixed", {
-            minSize: 1, maxSize: 2, vpcZoneIdentifiers: ["subnet-0123"],
+            minSize: 1,
+            maxSize: 2,
+            vpcZoneIdentifiers: ["subnet-0123"],
             mixedInstancesPolicy: {
                 instancesDistribution: { onDemandBaseCapacity: 0, spotAllocationStrategy: "price-capacity-optimized" },
                 launchTemplate: {
@@ -343,11 +345,16 @@ export function templateLaunchers(template: string, configuration: string, secon
             },
         }),
         resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "spot-fleet-templates", {
-            iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2,
-            launchTemplateConfigs: [{
-                launchTemplateSpecification: { name: template, version: "$Latest" },
-                overrides: [{ instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, spotPrice: "0.05", instanceRequirements: requirements }],
-            }],
+            iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
+            targetCapacity: 2,
+            launchTemplateConfigs: [
+                {
+                    launchTemplateSpecification: { name: template, version: "$Latest" },
+                    overrides: [
+                        { instanceType: "t3.large", subnetId: "subnet-0123", availabilityZone: "eu-west-1a", weightedCapacity: 2, priority: 1, spotPrice: "0.05", instanceRequirements: requirements },
+                    ],
+                },
+            ],
         }),
     ];
 }

@@ -10,7 +10,7 @@ describe("policies", () => {
             assert.strictEqual(p.enforcementLevel, "advisory", p.name);
             assert.ok(p.configSchema?.properties.waivers, `${p.name} has no waivers knob`);
         }
-        assert.strictEqual(new Set(policies.map(p => p.name)).size, policies.length);
+        assert.strictEqual(new Set(policies.map((p) => p.name)).size, policies.length);
     });
 
     it("every policy and every setting has a description (the engine sends the policy's with each violation, `pulumi policy` shows the settings')", () => {
@@ -25,18 +25,16 @@ describe("policies", () => {
 
     it("the dev stack (reference design) reports exactly the three documented weaknesses", () => {
         const findings = check(policies, devStack());
-        assert.deepStrictEqual(findings.map(f => `${f.policy}:${f.resource}`), [
-            "no-plaintext-backend-traffic:lb",
-            "no-single-database-writer:app-0",
-            "no-identical-server-roles:app-0",
-            "no-identical-server-roles:app-1",
-        ]);
-        assert.ok(findings.every(f => f.enforcementLevel === "advisory"));
+        assert.deepStrictEqual(
+            findings.map((f) => `${f.policy}:${f.resource}`),
+            ["no-plaintext-backend-traffic:lb", "no-single-database-writer:app-0", "no-identical-server-roles:app-0", "no-identical-server-roles:app-1"],
+        );
+        assert.ok(findings.every((f) => f.enforcementLevel === "advisory"));
     });
 
     it("the dev stack's findings are mandatory under prod-mandatory.json", () => {
         const cfg = loadPolicyConfig(`${__dirname}/../../policy-pack/config/prod-mandatory.json`);
-        assert.ok(check(policies, devStack(), cfg).every(f => f.enforcementLevel === "mandatory"));
+        assert.ok(check(policies, devStack(), cfg).every((f) => f.enforcementLevel === "mandatory"));
     });
 
     it("the prod stack (weaknesses resolved by config) reports nothing", () => {
@@ -44,25 +42,60 @@ describe("policies", () => {
     });
 
     it("never crashes or reports on resources whose inputs are all unknown", () => {
-        const unknown = devStack().map(r => ({ ...r, inputs: {} }));
-        const findings = check(policies, unknown).filter(f => /failed/.test(f.message));
+        const unknown = devStack().map((r) => ({ ...r, inputs: {} }));
+        const findings = check(policies, unknown).filter((f) => /failed/.test(f.message));
         assert.deepStrictEqual(findings, []);
     });
 });
 
 describe("policies under arbitrary (unknown or malformed) inputs", () => {
     // Property test: whatever shape a preview hands us, no policy throws.
-    const types = ["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:lb/listener:Listener", "aws:lb/targetGroup:TargetGroup",
-        "aws:ec2/securityGroup:SecurityGroup", "aws:ec2/securityGroupRule:SecurityGroupRule", "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
-        "aws:ebs/volume:Volume", "aws:rds/instance:Instance", "aws:rds/cluster:Cluster", "aws:rds/clusterInstance:ClusterInstance",
-        "tls:index/privateKey:PrivateKey", "tls:index/selfSignedCert:SelfSignedCert", "datadog:index/monitor:Monitor"];
+    const types = [
+        "aws:ec2/instance:Instance",
+        "aws:ec2/launchTemplate:LaunchTemplate",
+        "aws:lb/listener:Listener",
+        "aws:lb/targetGroup:TargetGroup",
+        "aws:ec2/securityGroup:SecurityGroup",
+        "aws:ec2/securityGroupRule:SecurityGroupRule",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+        "aws:ebs/volume:Volume",
+        "aws:rds/instance:Instance",
+        "aws:rds/cluster:Cluster",
+        "aws:rds/clusterInstance:ClusterInstance",
+        "tls:index/privateKey:PrivateKey",
+        "tls:index/selfSignedCert:SelfSignedCert",
+        "datadog:index/monitor:Monitor",
+    ];
     it("never fails a policy", () => {
-        fc.assert(fc.property(fc.constantFrom(...types), fc.dictionary(fc.constantFrom("userData", "protocol", "ingress", "defaultActions", "metadataOptions",
-            "rootBlockDevice", "ebsBlockDevices", "query", "multiAz", "algorithm", "rsaBits", "vpcSecurityGroupIds", "clusterIdentifier", "arn"), fc.anything()),
-        (type, inputs) => {
-            const r = { type, name: "r", urn: `urn:pulumi:dev::webstack::${type}::r`, parent: null, custom: true, inputs };
-            const failures = check(policies, [r]).filter(f => / failed/.test(f.message));
-            assert.deepStrictEqual(failures, []);
-        }), { numRuns: 300 });
+        fc.assert(
+            fc.property(
+                fc.constantFrom(...types),
+                fc.dictionary(
+                    fc.constantFrom(
+                        "userData",
+                        "protocol",
+                        "ingress",
+                        "defaultActions",
+                        "metadataOptions",
+                        "rootBlockDevice",
+                        "ebsBlockDevices",
+                        "query",
+                        "multiAz",
+                        "algorithm",
+                        "rsaBits",
+                        "vpcSecurityGroupIds",
+                        "clusterIdentifier",
+                        "arn",
+                    ),
+                    fc.anything(),
+                ),
+                (type, inputs) => {
+                    const r = { type, name: "r", urn: `urn:pulumi:dev::webstack::${type}::r`, parent: null, custom: true, inputs };
+                    const failures = check(policies, [r]).filter((f) => / failed/.test(f.message));
+                    assert.deepStrictEqual(failures, []);
+                },
+            ),
+            { numRuns: 300 },
+        );
     });
 });

@@ -24,7 +24,22 @@ function refused(argv: string[]): UsageError {
 
 describe("rehearsal command line", () => {
     it("reads every option, --set in order", () => {
-        const options = parseRehearsalArgs(["--stack", "dev", "--set", "webstack:backendHop=tls", "--set", "webstack:database.placement=dedicated", "--no-faults", "--bench", "--drill", "day2", "--json", "/tmp/r.json", "--hold", "30"]);
+        const options = parseRehearsalArgs([
+            "--stack",
+            "dev",
+            "--set",
+            "webstack:backendHop=tls",
+            "--set",
+            "webstack:database.placement=dedicated",
+            "--no-faults",
+            "--bench",
+            "--drill",
+            "day2",
+            "--json",
+            "/tmp/r.json",
+            "--hold",
+            "30",
+        ]);
         assert.deepEqual(options, {
             stack: "dev",
             overrides: [
@@ -43,9 +58,17 @@ describe("rehearsal command line", () => {
     });
 
     it("refuses an unknown option, naming it and the options allowed: the old --backend-hop and --placement are gone", () => {
-        for (const old of [["--backend-hop", "tls"], ["--placement", "dedicated"]]) {
+        for (const old of [
+            ["--backend-hop", "tls"],
+            ["--placement", "dedicated"],
+        ]) {
             const error = refused(["--stack", "dev", ...old]);
-            assert.match(error.message, new RegExp(`^unknown option ${old[0]}; options: --stack <value>, --set <value> \\(repeatable\\), --no-checks, --no-faults, --drill <value>, --bench, --json <value>, --hold <value>, --help$`));
+            assert.match(
+                error.message,
+                new RegExp(
+                    `^unknown option ${old[0]}; options: --stack <value>, --set <value> \\(repeatable\\), --no-checks, --no-faults, --drill <value>, --bench, --json <value>, --hold <value>, --help$`,
+                ),
+            );
         }
     });
 
@@ -76,7 +99,10 @@ describe("rehearsal command line", () => {
         for (const set of ["webstack:database.placement=rds", 'webstack:database={"placement":"rds"}']) {
             const error = refused(["--stack", "dev", "--set", set]);
             assert.ok(error instanceof StackConfigError);
-            assert.equal(error.message, `stack dev: --set ${set}: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated`);
+            assert.equal(
+                error.message,
+                `stack dev: --set ${set}: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated`,
+            );
         }
         assert.equal(parseRehearsalArgs(["--stack", "prod", "--set", "webstack:database.backupRetentionDays=7"]).overrides.length, 1);
         assert.equal(parseRehearsalArgs(["--stack", "prod", "--set", "webstack:database.placement=dedicated"]).overrides.length, 1);
@@ -87,8 +113,14 @@ describe("rehearsal command line", () => {
         assert.equal(plan.config.backendHop, "tls");
         assert.equal(plan.config.database.placement, "dedicated");
         assert.deepEqual(plan.config.monitoring.tags, ["team:web"], "the rest of Pulumi.dev.yaml stays");
-        assert.deepEqual(plan.topology.databaseServers.map((s) => s.key), ["db-0", "db-1"]);
-        assert.deepEqual(plan.instances.map((i) => i.key), ["lb", "app-0", "app-1", "db-0", "db-1"]);
+        assert.deepEqual(
+            plan.topology.databaseServers.map((s) => s.key),
+            ["db-0", "db-1"],
+        );
+        assert.deepEqual(
+            plan.instances.map((i) => i.key),
+            ["lb", "app-0", "app-1", "db-0", "db-1"],
+        );
         assert.deepEqual(plan.overrides, ["webstack:backendHop = tls (--set)", "webstack:database.placement = dedicated (--set)"]);
     });
 
@@ -101,7 +133,10 @@ describe("rehearsal command line", () => {
         assert.match(old.stderr, /\n\nusage: npm run rehearse -- --stack <dev\|prod> \[--set KEY=VALUE\]\.\.\./);
         const rds = run(["--stack", "dev", "--set", "webstack:database.placement=rds"]);
         assert.equal(rds.status, 2, rds.stderr);
-        assert.equal(rds.stderr, "rehearsal: stack dev: --set webstack:database.placement=rds: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated\n");
+        assert.equal(
+            rds.stderr,
+            "rehearsal: stack dev: --set webstack:database.placement=rds: the rehearsal cannot boot database placement rds (Amazon RDS is not booted here); from the command line it takes colocated or dedicated\n",
+        );
     });
 });
 

@@ -63,11 +63,24 @@ export function runRehearsal(args: string[], timeoutMs: number, onOutput?: (chun
  */
 export function leftovers(): string[] {
     const found: string[] = [];
-    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" }).split("\n").filter((l) => l.startsWith("wsr-"));
+    const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" })
+        .split("\n")
+        .filter((l) => l.startsWith("wsr-"));
     found.push(...namespaces.map((ns) => `network namespace ${ns}`));
-    if (fs.existsSync("/etc/netns")) found.push(...fs.readdirSync("/etc/netns").filter((e) => e.startsWith("wsr-")).map((e) => `/etc/netns/${e}`));
+    if (fs.existsSync("/etc/netns"))
+        found.push(
+            ...fs
+                .readdirSync("/etc/netns")
+                .filter((e) => e.startsWith("wsr-"))
+                .map((e) => `/etc/netns/${e}`),
+        );
     if (fs.existsSync("/sys/class/net/wsr-uplink")) found.push("link wsr-uplink");
-    found.push(...fs.readdirSync(os.tmpdir()).filter((e) => /^wsr-run-/.test(e)).map((e) => path.join(os.tmpdir(), e)));
+    found.push(
+        ...fs
+            .readdirSync(os.tmpdir())
+            .filter((e) => /^wsr-run-/.test(e))
+            .map((e) => path.join(os.tmpdir(), e)),
+    );
     if (fs.existsSync("/run/webstack-rehearsal.lock")) found.push("/run/webstack-rehearsal.lock");
     const runDirs = `${os.tmpdir()}/wsr-run-`;
     for (const line of fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n")) {

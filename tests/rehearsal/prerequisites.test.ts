@@ -48,7 +48,10 @@ describe("rehearsal prerequisites", () => {
             timeout: 60000,
         });
         assert.strictEqual(out.status, 2, out.stderr);
-        const lines = out.stderr.trim().split("\n").filter((l) => l.startsWith("rehearsal: "));
+        const lines = out.stderr
+            .trim()
+            .split("\n")
+            .filter((l) => l.startsWith("rehearsal: "));
         assert.ok(lines.length >= 1, out.stderr);
         assert.match(lines[0], /^rehearsal: not root: /);
     });

@@ -59,7 +59,11 @@ function describeRun(title: string, args: string[], expected: { pass: string[]; 
             assert.deepStrictEqual(run.report.teardownProblems, []);
             const stopped = run.report.containersStopped ?? {};
             assert.ok(Object.keys(stopped).length >= 3, `containers stopped: ${JSON.stringify(stopped)}`);
-            assert.deepStrictEqual(Object.values(stopped).filter((how) => how !== "powered off"), [], JSON.stringify(stopped));
+            assert.deepStrictEqual(
+                Object.values(stopped).filter((how) => how !== "powered off"),
+                [],
+                JSON.stringify(stopped),
+            );
             assert.deepStrictEqual(leftovers(), [], "the rehearsal left something behind");
         });
 
@@ -92,7 +96,11 @@ function describeRun(title: string, args: string[], expected: { pass: string[]; 
         }
 
         it("exits 0 and reports no FAIL line", () => {
-            assert.deepStrictEqual(run.report.checks.filter((c) => c.status === "FAIL"), [], run.output);
+            assert.deepStrictEqual(
+                run.report.checks.filter((c) => c.status === "FAIL"),
+                [],
+                run.output,
+            );
             assert.strictEqual(run.exitCode, 0, run.output);
         });
 
@@ -116,7 +124,10 @@ describeRun(
             const renewal = line(get(), "change.certificate-renewal").detail;
             assert.match(renewal, /frontend serial (\w+) → (?!\1)\w+ \(client sees the new certificate: yes\)/, renewal);
             assert.match(renewal, /app-0 MariaDB serial (\w+) → (?!\1)\w+ \(FLUSH SSL took it\)/, renewal);
-            assert.match(line(get(), "change.scale-out").detail, /app-2 \(10\.\d+\.\d+\.\d+\) booted \d+ s after the change, UP in HAProxy \d+ s after it, served [1-9]\d* of the next \d+ requests; its app reaches the databases: writer and reader/);
+            assert.match(
+                line(get(), "change.scale-out").detail,
+                /app-2 \(10\.\d+\.\d+\.\d+\) booted \d+ s after the change, UP in HAProxy \d+ s after it, served [1-9]\d* of the next \d+ requests; its app reaches the databases: writer and reader/,
+            );
             const hop = line(get(), "change.backend-hop").detail;
             assert.match(hop, /HAProxy dials tls verified on every server line: yes/, hop);
             assert.match(hop, /stages: serve-both: .*, 0 failed; dial-new: .*, 0 failed; done: .*, 0 failed$/, hop);

@@ -6,10 +6,13 @@ import { nftString, shellQuote, sqlIdentifier, sqlString } from "../../render/qu
 describe("render/quote", () => {
     it("shellQuote round-trips any string through a real sh", () => {
         fc.assert(
-            fc.property(fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\0")), (value) => {
-                const out = execFileSync("sh", ["-c", `printf %s ${shellQuote(value)}`]).toString("utf8");
-                assert.equal(out, value);
-            }),
+            fc.property(
+                fc.string({ unit: "binary", maxLength: 40 }).filter((s) => !s.includes("\0")),
+                (value) => {
+                    const out = execFileSync("sh", ["-c", `printf %s ${shellQuote(value)}`]).toString("utf8");
+                    assert.equal(out, value);
+                },
+            ),
             { numRuns: 200 },
         );
     });

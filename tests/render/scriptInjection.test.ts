@@ -41,11 +41,7 @@ function sandbox(): Sandbox {
             dirname: `printf '%s' "${dir}"`,
             mysql: `/bin/cat > "${dir}/mysql.stdin"`,
         };
-        fs.writeFileSync(
-            path.join(bin, command),
-            `#!/bin/sh\n{ printf '%s\\036' ${command} "$@"; printf '\\035'; } >> "${log}"\n${body[command] ?? "exit 0"}\n`,
-            { mode: 0o755 },
-        );
+        fs.writeFileSync(path.join(bin, command), `#!/bin/sh\n{ printf '%s\\036' ${command} "$@"; printf '\\035'; } >> "${log}"\n${body[command] ?? "exit 0"}\n`, { mode: 0o755 });
     }
     // The injected payload's own command is real, so an injection that runs leaves its mark.
     fs.symlinkSync(execFileSync("/bin/sh", ["-c", "command -v touch"]).toString().trim(), path.join(bin, "touch"));
@@ -61,7 +57,11 @@ function sandbox(): Sandbox {
         },
         calls() {
             if (!fs.existsSync(log)) return [];
-            return fs.readFileSync(log, "utf8").split("\x1d").filter(Boolean).map((record) => record.split("\x1e").slice(0, -1));
+            return fs
+                .readFileSync(log, "utf8")
+                .split("\x1d")
+                .filter(Boolean)
+                .map((record) => record.split("\x1e").slice(0, -1));
         },
         reset() {
             for (const f of [log, marker, path.join(dir, "mysql.stdin")]) fs.rmSync(f, { force: true });

@@ -62,8 +62,15 @@ describe("WebStackArgs.tags: on every taggable AWS resource, with the provider's
             const defaults = JSON.parse(loadStackConfig(stack).config["aws:defaultTags"]).tags as Record<string, string>;
             for (const resource of awsResources(await programRun(stack))) {
                 const keys = Object.keys(tagsOf(resource) ?? {});
-                assert.deepEqual(keys.filter((key) => key in defaults), [], `${resource.type} ${resource.name}: ${keys.join(", ")}`);
-                assert.ok(keys.every((key) => key === "Name" || key === "tier"), `${resource.type} ${resource.name} has only its own tags: ${keys.join(", ")}`);
+                assert.deepEqual(
+                    keys.filter((key) => key in defaults),
+                    [],
+                    `${resource.type} ${resource.name}: ${keys.join(", ")}`,
+                );
+                assert.ok(
+                    keys.every((key) => key === "Name" || key === "tier"),
+                    `${resource.type} ${resource.name} has only its own tags: ${keys.join(", ")}`,
+                );
             }
         });
     }

@@ -47,21 +47,23 @@ describe("WebStack: dev (the reference design)", () => {
     });
 
     it("has one load balancer and two app servers, and no database servers", () => {
-        assert.deepEqual(ofType(run, INSTANCE).map((r) => r.name).sort(), ["webstack-app-0", "webstack-app-1", "webstack-lb"]);
+        assert.deepEqual(
+            ofType(run, INSTANCE)
+                .map((r) => r.name)
+                .sort(),
+            ["webstack-app-0", "webstack-app-1", "webstack-lb"],
+        );
         assert.equal(ofType(run, "aws:rds/instance:Instance").length, 0);
     });
 
     it("opens only 80/443 from clients, the backend port from the LB group, and MySQL inside the app group", () => {
-        assert.deepEqual(ingressSummary(run), [
-            "app <- app tcp/3306",
-            "app <- loadBalancer tcp/80",
-            "loadBalancer <- 0.0.0.0/0 tcp/443",
-            "loadBalancer <- 0.0.0.0/0 tcp/80",
-        ]);
+        assert.deepEqual(ingressSummary(run), ["app <- app tcp/3306", "app <- loadBalancer tcp/80", "loadBalancer <- 0.0.0.0/0 tcp/443", "loadBalancer <- 0.0.0.0/0 tcp/80"]);
     });
 
     it("alerts on a half-stopped replica (the MySQL check's WARNING), not only a fully stopped one", () => {
-        const stopped = ofType(run, "datadog:index/monitor:Monitor").map(inputs).find((m) => /replica_running/.test(m.query))!;
+        const stopped = ofType(run, "datadog:index/monitor:Monitor")
+            .map(inputs)
+            .find((m) => /replica_running/.test(m.query))!;
         assert.equal(stopped.type, "service check");
         assert.deepEqual(stopped.monitorThresholds, { critical: "1", warning: "1", ok: "1" });
     });
@@ -75,7 +77,12 @@ describe("WebStack: dev (the reference design)", () => {
     });
 
     it("puts web, app and database on every app server: primary on app-0, read-only replica on app-1", () => {
-        const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) => userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === n)!));
+        const [app0, app1] = ["webstack-app-0", "webstack-app-1"].map((n) =>
+            userDataOf(
+                run,
+                ofType(run, INSTANCE).find((r) => r.name === n)!,
+            ),
+        );
         for (const ud of [app0, app1]) {
             assert.ok(ud.packages.includes("nginx") && ud.packages.includes("mariadb-server") && ud.packages.includes("python3-pymysql"));
         }
@@ -92,7 +99,12 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
     });
 
     it("has a load balancer and three app servers, and RDS Multi-AZ with a read replica", () => {
-        assert.deepEqual(ofType(run, INSTANCE).map((r) => r.name).sort(), ["webstack-app-0", "webstack-app-1", "webstack-app-2", "webstack-lb"]);
+        assert.deepEqual(
+            ofType(run, INSTANCE)
+                .map((r) => r.name)
+                .sort(),
+            ["webstack-app-0", "webstack-app-1", "webstack-app-2", "webstack-lb"],
+        );
         const rds = ofType(run, "aws:rds/instance:Instance").map(inputs);
         const writer = rds.find((r) => !r.replicateSourceDb)!;
         assert.equal(writer.multiAz, true);
@@ -112,17 +124,26 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
         assert.match(writer.finalSnapshotIdentifier, /^webstack-db-prod-writer-final-[0-9a-f]{8}$/);
         assert.doesNotMatch(writer.finalSnapshotIdentifier, /--|-$/);
         const passwordInputs = run.resources.filter((r) => r.type.startsWith("aws:rds/") && JSON.stringify(r.inputs).match(/"password"/i));
-        assert.deepEqual(passwordInputs.map((r) => r.name), []);
+        assert.deepEqual(
+            passwordInputs.map((r) => r.name),
+            [],
+        );
     });
 
     it("the first app server, and only it, reads the RDS master secret to create the app's own least-privilege user", () => {
         const policies = ofType(run, "aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.endsWith("-secrets"));
         const readers = policies.filter((p) => /secretsmanager:GetSecretValue/.test(String(inputs(p).policy)));
-        assert.deepEqual(readers.map((p) => p.name), ["webstack-app-0-secrets"]);
+        assert.deepEqual(
+            readers.map((p) => p.name),
+            ["webstack-app-0-secrets"],
+        );
         const statement = JSON.parse(String(inputs(readers[0]).policy)).Statement[1];
         assert.deepEqual(statement.Resource.length, 1);
         assert.match(statement.Resource[0], /^arn:aws:secretsmanager:us-east-1:123456789012:secret:rds!db-/);
-        const app0 = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!);
+        const app0 = userDataOf(
+            run,
+            ofType(run, INSTANCE).find((r) => r.name === "webstack-app-0")!,
+        );
         const script = fileOf(app0, "/usr/local/sbin/webstack-rds-app-user")!;
         assert.match(script, /"appUser\\":\\"webstack_app\\"/);
         const order = app0.runcmd.map((c) => (Array.isArray(c) ? c.join(" ") : c));
@@ -131,23 +152,27 @@ describe("WebStack: prod (every weakness resolved by config)", () => {
         assert.ok(app0.webstack!.secrets.some((s) => s.path === "/etc/webstack/secrets/mysql-app-password"));
         assert.ok(createUser >= 0 && createUser < order.findIndex((c) => /enable --now webstack-app/.test(c)), order.join("\n"));
         for (const name of ["webstack-app-1", "webstack-app-2"]) {
-            const ud = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === name)!);
+            const ud = userDataOf(
+                run,
+                ofType(run, INSTANCE).find((r) => r.name === name)!,
+            );
             assert.equal(fileOf(ud, "/usr/local/sbin/webstack-rds-app-user"), undefined);
             assert.match(fileOf(ud, "/etc/webstack/app.env")!, /WEBSTACK_DB_USER=webstack_app/);
         }
     });
 
     it("lets only the app group reach the database", () => {
-        assert.deepEqual(ingressSummary(run), [
-            "app <- loadBalancer tcp/443",
-            "database <- app tcp/3306",
-            "loadBalancer <- 0.0.0.0/0 tcp/443",
-            "loadBalancer <- 0.0.0.0/0 tcp/80",
-        ]);
+        assert.deepEqual(ingressSummary(run), ["app <- loadBalancer tcp/443", "database <- app tcp/3306", "loadBalancer <- 0.0.0.0/0 tcp/443", "loadBalancer <- 0.0.0.0/0 tcp/80"]);
     });
 
     it("re-encrypts to every backend and verifies its name against the internal CA", () => {
-        const cfg = fileOf(userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!), "/etc/haproxy/haproxy.cfg")!;
+        const cfg = fileOf(
+            userDataOf(
+                run,
+                ofType(run, INSTANCE).find((r) => r.name === "webstack-lb")!,
+            ),
+            "/etc/haproxy/haproxy.cfg",
+        )!;
         const servers = cfg.split("\n").filter((l) => /^\s+server /.test(l));
         assert.equal(servers.length, 3);
         for (const line of servers) {
@@ -197,7 +222,10 @@ for (const stack of ["dev", "prod"]) {
             const secrets = allSecretValues(run);
             assert.ok(secrets.length >= 4, "expected generated passwords and keys in SSM parameters");
             for (const instance of ofType(run, INSTANCE)) {
-                for (const [what, text] of [["user data", String(inputs(instance).userData)], ["bundle", String(inputs(bundleObjectOf(run, instance)).content)]]) {
+                for (const [what, text] of [
+                    ["user data", String(inputs(instance).userData)],
+                    ["bundle", String(inputs(bundleObjectOf(run, instance)).content)],
+                ]) {
                     for (const secret of secrets) {
                         assert.ok(!text.includes(secret.trim().split("\n")[1] ?? secret), `${instance.name} ${what} contains a secret`);
                         assert.ok(!text.includes(secret), `${instance.name} ${what} contains a secret`);
@@ -304,10 +332,18 @@ describe("WebStack day 2: servers, images and data volumes", function () {
         }
     });
     it("each self-managed database server has its own encrypted gp3 volume, retained on delete and attached at /dev/sdf", async () => {
-        for (const [stack, overrides, servers] of [["dev", {}, ["app-0", "app-1"]], ["dev", { "webstack:database": '{"placement":"dedicated"}' }, ["db-0", "db-1"]], ["prod", {}, []]] as const) {
+        for (const [stack, overrides, servers] of [
+            ["dev", {}, ["app-0", "app-1"]],
+            ["dev", { "webstack:database": '{"placement":"dedicated"}' }, ["db-0", "db-1"]],
+            ["prod", {}, []],
+        ] as const) {
             const run = await programRun(stack, overrides);
             const volumes = ofType(run, "aws:ebs/volume:Volume");
-            assert.deepEqual(volumes.map((v) => v.name).sort(), servers.map((s) => `webstack-${s}-data`), stack);
+            assert.deepEqual(
+                volumes.map((v) => v.name).sort(),
+                servers.map((s) => `webstack-${s}-data`),
+                stack,
+            );
             for (const volume of volumes) {
                 assert.deepEqual([inputs(volume).encrypted, inputs(volume).type, inputs(volume).size], [true, "gp3", 20]);
                 assert.equal(volume.options?.retainOnDelete, true, `${volume.name} is retained`);
@@ -316,8 +352,14 @@ describe("WebStack day 2: servers, images and data volumes", function () {
             assert.equal(attachments.length, servers.length);
             for (const a of attachments) assert.deepEqual([a.deviceName, a.stopInstanceBeforeDetaching], ["/dev/sdf", true]);
             for (const server of servers) {
-                const ud = userDataOf(run, ofType(run, INSTANCE).find((i) => i.name === `webstack-${server}`)!);
-                assert.deepEqual(ud.webstack!.volumes?.map((v) => [v.label, v.mountPoint]), [["webstack-data", "/var/lib/mysql"]]);
+                const ud = userDataOf(
+                    run,
+                    ofType(run, INSTANCE).find((i) => i.name === `webstack-${server}`)!,
+                );
+                assert.deepEqual(
+                    ud.webstack!.volumes?.map((v) => [v.label, v.mountPoint]),
+                    [["webstack-data", "/var/lib/mysql"]],
+                );
                 // A renewed certificate is reloaded on each database server by itself: a binlogged
                 // FLUSH SSL replayed on the replica mid-swap stopped its SQL thread in the drill.
                 const tls = ud.webstack!.services.find((x) => x.name === "mariadb-tls")!;
@@ -347,9 +389,14 @@ describe("WebStack user data: the same small boot script whatever the config", f
 describe("WebStack variants", () => {
     it("dedicated placement: two database servers in their own group, reachable from the app group only", async () => {
         const run = await programRun("dev", { "webstack:database": '{"placement":"dedicated","engine":"mariadb"}' });
-        const names = ofType(run, INSTANCE).map((r) => r.name).sort();
+        const names = ofType(run, INSTANCE)
+            .map((r) => r.name)
+            .sort();
         assert.deepEqual(names, ["webstack-app-0", "webstack-app-1", "webstack-db-0", "webstack-db-1", "webstack-lb"]);
-        const db0 = userDataOf(run, ofType(run, INSTANCE).find((r) => r.name === "webstack-db-0")!);
+        const db0 = userDataOf(
+            run,
+            ofType(run, INSTANCE).find((r) => r.name === "webstack-db-0")!,
+        );
         assert.ok(db0.packages.includes("mariadb-server") && !db0.packages.includes("nginx"));
         assert.match(fileOf(db0, "/etc/nftables.conf")!, /ip saddr \{ 10\.20\.64\.10, 10\.20\.80\.10, 10\.20\.144\.10 \} tcp dport 3306 accept/);
         assert.ok(ingressSummary(run).includes("database <- app tcp/3306"));
@@ -360,9 +407,18 @@ describe("WebStack variants", () => {
         const existing = {
             existingVpc: {
                 vpcId: "vpc-0abc",
-                publicSubnets: [{ id: "subnet-0a1", cidr: "172.31.0.0/24" }, { id: "subnet-0a2", cidr: "172.31.1.0/24" }],
-                appSubnets: [{ id: "subnet-0b1", cidr: "172.31.10.0/24" }, { id: "subnet-0b2", cidr: "172.31.11.0/24" }],
-                databaseSubnets: [{ id: "subnet-0c1", cidr: "172.31.20.0/24" }, { id: "subnet-0c2", cidr: "172.31.21.0/24" }],
+                publicSubnets: [
+                    { id: "subnet-0a1", cidr: "172.31.0.0/24" },
+                    { id: "subnet-0a2", cidr: "172.31.1.0/24" },
+                ],
+                appSubnets: [
+                    { id: "subnet-0b1", cidr: "172.31.10.0/24" },
+                    { id: "subnet-0b2", cidr: "172.31.11.0/24" },
+                ],
+                databaseSubnets: [
+                    { id: "subnet-0c1", cidr: "172.31.20.0/24" },
+                    { id: "subnet-0c2", cidr: "172.31.21.0/24" },
+                ],
             },
         };
         const run = await programRun("dev", { "webstack:network": JSON.stringify(existing) });
@@ -376,8 +432,13 @@ describe("WebStack variants", () => {
 
     it("admin CIDRs open SSH to those CIDRs only, on every group and host", async () => {
         const run = await programRun("dev", { "webstack:adminCidrs": '["198.51.100.0/24"]' });
-        const ssh = ofType(run, INGRESS).map(inputs).filter((r) => r.fromPort === 22);
-        assert.deepEqual(ssh.map((r) => r.cidrIpv4), ["198.51.100.0/24", "198.51.100.0/24"]);
+        const ssh = ofType(run, INGRESS)
+            .map(inputs)
+            .filter((r) => r.fromPort === 22);
+        assert.deepEqual(
+            ssh.map((r) => r.cidrIpv4),
+            ["198.51.100.0/24", "198.51.100.0/24"],
+        );
         for (const instance of ofType(run, INSTANCE)) {
             assert.match(fileOf(userDataOf(run, instance), "/etc/nftables.conf")!, /ip saddr \{ 198\.51\.100\.0\/24 \} tcp dport 22 accept/);
         }
@@ -409,12 +470,7 @@ describe("WebStack backend hop migration: every stage keeps a port both ends use
         assert.equal(s.dials, "80");
         assert.deepEqual(s.nginxListens, ["80", "443 ssl"]);
         assert.deepEqual(s.hostOpens.sort(), ["443", "80"]);
-        assert.deepEqual(s.rules, [
-            "webstack-fw-app-from-lb-plaintext:80 (alias)",
-            "webstack-fw-app-from-lb-tls:443",
-            "webstack-fw-lb-to-app-plaintext:80 (alias)",
-            "webstack-fw-lb-to-app-tls:443",
-        ]);
+        assert.deepEqual(s.rules, ["webstack-fw-app-from-lb-plaintext:80 (alias)", "webstack-fw-app-from-lb-tls:443", "webstack-fw-lb-to-app-plaintext:80 (alias)", "webstack-fw-lb-to-app-tls:443"]);
     });
 
     it("dial-new: HAProxy dials 443 verified, nginx and both groups still serve 80 and 443", async () => {
@@ -434,7 +490,9 @@ describe("WebStack backend hop migration: every stage keeps a port both ends use
 
     it("no stage replaces a server: user data is the same boot script throughout", async () => {
         const userData = async (overrides: Record<string, string>) =>
-            ofType(await programRun("dev", overrides), INSTANCE).map((r) => `${r.name}:${inputs(r).userData}`).sort();
+            ofType(await programRun("dev", overrides), INSTANCE)
+                .map((r) => `${r.name}:${inputs(r).userData}`)
+                .sort();
         const before = await userData({});
         for (const migration of ["serve-both", "dial-new"]) {
             assert.deepEqual(await userData({ "webstack:backendHop": "tls", "webstack:backendHopMigration": migration }), before, migration);

@@ -112,7 +112,13 @@ export function wildcardMatch(pattern: string, value: string, ignoreCase: boolea
     const key = `${ignoreCase ? "i" : "s"}:${pattern}`;
     let regex = compiledPatterns.get(key);
     if (regex === undefined) {
-        regex = new RegExp(`^${pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&"))).join("")}$`, ignoreCase ? "is" : "s");
+        regex = new RegExp(
+            `^${pattern
+                .split("")
+                .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\]/g, "\\$&")))
+                .join("")}$`,
+            ignoreCase ? "is" : "s",
+        );
         compiledPatterns.set(key, regex);
     }
     return regex.test(value);

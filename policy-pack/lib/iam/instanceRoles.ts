@@ -45,11 +45,13 @@ const PROFILE_REFS: Record<string, (props: Record<string, unknown>) => ProfileRe
     "aws:ec2/launchConfiguration:LaunchConfiguration": (p) => [{ ref: p.iamInstanceProfile }],
     "aws:ec2/spotInstanceRequest:SpotInstanceRequest": (p) => [{ ref: p.iamInstanceProfile }],
     "aws:ec2/spotFleetRequest:SpotFleetRequest": (p) =>
-        (arr(p.launchSpecifications) ?? []).map(obj).map((spec, i) =>
-            typeof spec?.iamInstanceProfileArn === "string" && spec.iamInstanceProfileArn !== ""
-                ? { ref: spec.iamInstanceProfileArn, at: `launchSpecifications[${i}].iamInstanceProfileArn` }
-                : { ref: spec?.iamInstanceProfile, at: `launchSpecifications[${i}].iamInstanceProfile` },
-        ),
+        (arr(p.launchSpecifications) ?? [])
+            .map(obj)
+            .map((spec, i) =>
+                typeof spec?.iamInstanceProfileArn === "string" && spec.iamInstanceProfileArn !== ""
+                    ? { ref: spec.iamInstanceProfileArn, at: `launchSpecifications[${i}].iamInstanceProfileArn` }
+                    : { ref: spec?.iamInstanceProfile, at: `launchSpecifications[${i}].iamInstanceProfile` },
+            ),
 };
 
 /** The resource types that name an instance profile (what a stack policy must pass to instanceRoles). */

@@ -1,15 +1,5 @@
 import * as assert from "assert";
-import {
-    canonicalIpv4Cidr,
-    ipv4Prefix,
-    ipv4Range,
-    isCanonicalIpv4Cidr,
-    isWorldCidr,
-    rangesOverlap,
-    sensitivePortsOpened,
-    unionCoversInternet,
-    unionSize,
-} from "../../../policy-pack/lib/cidr";
+import { canonicalIpv4Cidr, ipv4Prefix, ipv4Range, isCanonicalIpv4Cidr, isWorldCidr, rangesOverlap, sensitivePortsOpened, unionCoversInternet, unionSize } from "../../../policy-pack/lib/cidr";
 
 describe("lib/cidr", () => {
     it("recognises world-open CIDRs only", () => {
@@ -47,10 +37,16 @@ describe("lib/cidr", () => {
         }
     });
     it("isCanonicalIpv4Cidr: four decimal octets, host bits clear, a decimal prefix", () => {
-        assert.deepStrictEqual(
-            ["10.0.0.0/16", "0.0.0.0/0", "10.0.1.0/16", "010.0.0.0/16", "10.0.0.0/016", "0xa.0.0.0/16", "10.0.0.0", "10.0.0.0/33"].map(isCanonicalIpv4Cidr),
-            [true, true, false, false, false, false, false, false],
-        );
+        assert.deepStrictEqual(["10.0.0.0/16", "0.0.0.0/0", "10.0.1.0/16", "010.0.0.0/16", "10.0.0.0/016", "0xa.0.0.0/16", "10.0.0.0", "10.0.0.0/33"].map(isCanonicalIpv4Cidr), [
+            true,
+            true,
+            false,
+            false,
+            false,
+            false,
+            false,
+            false,
+        ]);
     });
     it("ipv4Prefix and ipv4Range: the prefix, and the first and last address as numbers", () => {
         assert.strictEqual(ipv4Prefix("10.0.0.0/16"), 16);

@@ -87,8 +87,7 @@ describe("policy-pack/lib/definePolicy", () => {
     });
 
     it("prodPolicyConfig: all advisory, high and critical policies mandatory, in the given order", () => {
-        const make = (name: string, severity: "low" | "medium" | "high" | "critical") =>
-            definePolicy({ name, category: "hardening", severity, description: "x", validateResource: () => undefined });
+        const make = (name: string, severity: "low" | "medium" | "high" | "critical") => definePolicy({ name, category: "hardening", severity, description: "x", validateResource: () => undefined });
         assert.deepEqual(prodPolicyConfig([make("c", "critical"), make("l", "low"), make("h", "high"), make("m", "medium")]), { all: "advisory", c: "mandatory", h: "mandatory" });
     });
 });

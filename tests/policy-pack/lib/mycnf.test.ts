@@ -10,7 +10,7 @@ describe("lib/mycnf", () => {
     });
     it("handles bare options, dashes, quotes, comments and later files overriding earlier ones", () => {
         assert.strictEqual(isReadOnly([parseMyCnf("[mysqld]\nread-only\n")]), true);
-        assert.strictEqual(isReadOnly([parseMyCnf("[mysqld]\nsuper-read-only = \"1\" # replica\n")]), true);
+        assert.strictEqual(isReadOnly([parseMyCnf('[mysqld]\nsuper-read-only = "1" # replica\n')]), true);
         assert.strictEqual(isReadOnly([parseMyCnf("[mysqld]\nread_only = ON\n"), parseMyCnf("[mysqld]\nread_only = OFF\n")]), false);
         assert.strictEqual(isReadOnly([parseMyCnf("[client]\nread_only = ON\n")]), false);
         assert.strictEqual(hasServerSection(parseMyCnf("[client]\nuser = app\n")), false);
@@ -28,10 +28,10 @@ describe("lib/mycnf", () => {
             "loose-read-only = 1",
             "no_loose_end = 2",
             "optimizer = [x]",
-            "quoted = \"ab\"",
+            'quoted = "ab"',
             "single = 'ab'",
-            "inner = x\"a\"",
-            "tail = \"a\"x",
+            'inner = x"a"',
+            'tail = "a"x',
             "=bare",
         ].join("\n");
         assert.deepStrictEqual(parseMyCnf(text), {
@@ -43,8 +43,8 @@ describe("lib/mycnf", () => {
                     optimizer: "[x]",
                     quoted: "ab",
                     single: "ab",
-                    inner: "x\"a\"",
-                    tail: "\"a\"x",
+                    inner: 'x"a"',
+                    tail: '"a"x',
                     "": "bare",
                 },
             },

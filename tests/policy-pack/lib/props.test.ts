@@ -24,7 +24,7 @@ describe("lib/props", () => {
         }
     });
 
-    it("bool: booleans and the strings \"true\" / \"false\" exactly", () => {
+    it('bool: booleans and the strings "true" / "false" exactly', () => {
         assert.strictEqual(bool(true), true);
         assert.strictEqual(bool(false), false);
         assert.strictEqual(bool("true"), true);

@@ -35,10 +35,7 @@ describe("policy-pack/lib/providerDefaults: what each description tells the read
         ];
         const byName = new Map(unwaivedPolicies.map((p) => [p.name, p]));
         for (const [policy, name, value] of expected) {
-            assert.ok(
-                byName.get(policy)!.description.includes(`${PROVIDER_DEFAULTS[name].input} = ${JSON.stringify(value)}`),
-                `${policy} says ${name} defaults to ${JSON.stringify(value)}`,
-            );
+            assert.ok(byName.get(policy)!.description.includes(`${PROVIDER_DEFAULTS[name].input} = ${JSON.stringify(value)}`), `${policy} says ${name} defaults to ${JSON.stringify(value)}`);
         }
         assert.match(assumedDefaults("no-public-database"), /^ Absent inputs are read as the provider's defaults: publiclyAccessible on aws\.rds\.Instance = false\.$/);
         assert.strictEqual(assumedDefaults("tls-key-strength"), "");

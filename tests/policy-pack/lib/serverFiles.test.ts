@@ -18,7 +18,11 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
     it("merges the boot script with the bundle it names, by bucket and key", () => {
         const files = readServerFiles({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: boot("app") } }, [
             { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "app-config", props: { bucket: BUCKET, key: "servers/app.yaml", content: userDataFor({ web: true }) } },
-            { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "other", props: { bucket: "another-bucket", key: "servers/app.yaml", content: "#cloud-config\nwrite_files: [{path: /x, content: y}]\n" } },
+            {
+                type: "aws:s3/bucketObjectv2:BucketObjectv2",
+                name: "other",
+                props: { bucket: "another-bucket", key: "servers/app.yaml", content: "#cloud-config\nwrite_files: [{path: /x, content: y}]\n" },
+            },
         ])!;
         assert.ok(files.files.some((f) => f.path === "/etc/nftables.conf"));
         assert.ok(files.files.some((f) => f.path === "/usr/local/sbin/webstack-bootstrap"));
@@ -42,7 +46,10 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
 
     it("bundleReferences: the boot script's BUNDLE_BUCKET/BUNDLE_KEY and any s3:// URI, once per parsed user data", () => {
         const ud = parseUserDataText("#!/bin/bash\nBUNDLE_BUCKET=b1\nBUNDLE_KEY=servers/app.yaml\naws s3 cp s3://other-bucket/extra/conf.yaml /etc/x\n");
-        assert.deepStrictEqual(bundleReferences(ud), [{ bucket: "b1", key: "servers/app.yaml" }, { bucket: "other-bucket", key: "extra/conf.yaml" }]);
+        assert.deepStrictEqual(bundleReferences(ud), [
+            { bucket: "b1", key: "servers/app.yaml" },
+            { bucket: "other-bucket", key: "extra/conf.yaml" },
+        ]);
         const frozen = readUserData({ userData: boot("app") })!;
         assert.strictEqual(bundleReferences(frozen), bundleReferences(frozen), "shared, worked out once");
         assert.ok(Object.isFrozen(bundleReferences(frozen)) && Object.isFrozen(bundleReferences(frozen)[0]));
@@ -69,7 +76,10 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
         // A boot script that names no bucket: the key must be unique across buckets.
         const keyOnly = "#!/bin/bash\nBUNDLE_KEY=servers/app.yaml\n";
         assert.ok(readServerFiles(server(keyOnly), [object(v2, { bucket: "b1", key: "servers/app.yaml", content: web })]));
-        assert.strictEqual(readServerFiles(server(keyOnly), [object(v2, { bucket: "b1", key: "servers/app.yaml", content: web }), object(v2, { bucket: "b2", key: "servers/app.yaml", content: web })]), undefined);
+        assert.strictEqual(
+            readServerFiles(server(keyOnly), [object(v2, { bucket: "b1", key: "servers/app.yaml", content: web }), object(v2, { bucket: "b2", key: "servers/app.yaml", content: web })]),
+            undefined,
+        );
     });
 
     it("a server naming two bundles is merged with exactly those: a change in either gives a new merge", () => {
@@ -88,7 +98,9 @@ describe("policy-pack lib/serverFiles: a boot script's bundle is the server's fi
 
     it("keeps the last four merges of a user data: an older one is made again, equal but new", () => {
         const server = () => ({ type: "aws:ec2/instance:Instance", name: "app", props: { userData: boot("app") } });
-        const list = (i: number) => [{ type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "c", props: { bucket: BUCKET, key: "servers/app.yaml", content: `${userDataFor({ web: true })}# version ${i}\n` } }];
+        const list = (i: number) => [
+            { type: "aws:s3/bucketObjectv2:BucketObjectv2", name: "c", props: { bucket: BUCKET, key: "servers/app.yaml", content: `${userDataFor({ web: true })}# version ${i}\n` } },
+        ];
         const merges = [0, 1, 2, 3, 4].map((i) => readServerFiles(server(), list(i))!);
         assert.strictEqual(readServerFiles(server(), list(4)), merges[4]);
         assert.strictEqual(readServerFiles(server(), list(1)), merges[1]);

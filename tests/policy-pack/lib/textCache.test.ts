@@ -123,18 +123,40 @@ describe("lib/textCache", () => {
         assert.strictEqual(textKey(atLimit), atLimit);
         assert.match(textKey(`${atLimit}z`), /^16384:[A-Za-z0-9+/]{27}=$/);
         const parse = cachedByText((text: string) => text.length);
-        assert.strictEqual(digestsDuring(() => parse(atLimit)), 0);
-        assert.strictEqual(digestsDuring(() => parse(`${atLimit}z`)), 1);
+        assert.strictEqual(
+            digestsDuring(() => parse(atLimit)),
+            0,
+        );
+        assert.strictEqual(
+            digestsDuring(() => parse(`${atLimit}z`)),
+            1,
+        );
     });
 
     it("a text read again at its slot is not hashed again; without a slot or at another one it is", () => {
         const parse = cachedByText((text: string) => text.length);
         const long = "w".repeat(LONG_TEXT_CHARS + 10);
-        assert.strictEqual(digestsDuring(() => parse(long, "bucket/a")), 1);
-        assert.strictEqual(digestsDuring(() => parse(long.slice(0, 5) + long.slice(5), "bucket/a")), 0, "an equal copy at the same slot");
-        assert.strictEqual(digestsDuring(() => parse(long)), 1);
-        assert.strictEqual(digestsDuring(() => parse(long, "bucket/b")), 1);
-        assert.strictEqual(digestsDuring(() => parse(long, "bucket/b")), 0);
+        assert.strictEqual(
+            digestsDuring(() => parse(long, "bucket/a")),
+            1,
+        );
+        assert.strictEqual(
+            digestsDuring(() => parse(long.slice(0, 5) + long.slice(5), "bucket/a")),
+            0,
+            "an equal copy at the same slot",
+        );
+        assert.strictEqual(
+            digestsDuring(() => parse(long)),
+            1,
+        );
+        assert.strictEqual(
+            digestsDuring(() => parse(long, "bucket/b")),
+            1,
+        );
+        assert.strictEqual(
+            digestsDuring(() => parse(long, "bucket/b")),
+            0,
+        );
     });
 
     it("forgets its slots once more than MAX_SLOTS are named, so a long-lived process holds a bounded number", () => {
@@ -144,9 +166,17 @@ describe("lib/textCache", () => {
         for (let i = 1; i < MAX_SLOTS; i++) {
             parse("s", `slot-${i}`);
         }
-        assert.strictEqual(digestsDuring(() => parse(long, "first")), 0, "MAX_SLOTS slots are kept");
+        assert.strictEqual(
+            digestsDuring(() => parse(long, "first")),
+            0,
+            "MAX_SLOTS slots are kept",
+        );
         parse("s", "one more");
-        assert.strictEqual(digestsDuring(() => parse(long, "first")), 1, "naming one more forgot the others");
+        assert.strictEqual(
+            digestsDuring(() => parse(long, "first")),
+            1,
+            "naming one more forgot the others",
+        );
         assert.strictEqual(parse(long, "first"), LONG_TEXT_CHARS + 1);
     });
 

@@ -116,6 +116,15 @@ describe("lib/userData", () => {
         assert.strictEqual(fileContent(ud, "/a"), "two");
         assert.strictEqual(fileContent(ud, "/b"), undefined);
         assert.deepStrictEqual(allTexts(ud), [ud.text, "one", "two", "go"]);
-        assert.deepStrictEqual(["aws:ec2/instance:Instance", "aws:ec2/launchTemplate:LaunchTemplate", "aws:ec2/spotInstanceRequest:SpotInstanceRequest", "aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/spotFleetRequest:SpotFleetRequest"].map(isServerType), [true, true, true, true, false]);
+        assert.deepStrictEqual(
+            [
+                "aws:ec2/instance:Instance",
+                "aws:ec2/launchTemplate:LaunchTemplate",
+                "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+                "aws:ec2/launchConfiguration:LaunchConfiguration",
+                "aws:ec2/spotFleetRequest:SpotFleetRequest",
+            ].map(isServerType),
+            [true, true, true, true, false],
+        );
     });
 });

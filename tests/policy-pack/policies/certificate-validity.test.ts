@@ -26,7 +26,10 @@ describe("certificate-validity", () => {
         const [finding] = check(policy, [leaf({ validityPeriodHours: 9600 })]);
         assert.strictEqual(finding.message, "leaf: leaf certificate is valid for 9600 hours (400 days), above the maximum 398 days. Set `validityPeriodHours` to at most 9552.");
         assert.deepStrictEqual(check(policy, [leaf({ validityPeriodHours: 9552 }), ca({ validityPeriodHours: 87600 })]), []);
-        assert.match(check(policy, [ca({ validityPeriodHours: 87624 })])[0].message, /^ca: CA certificate is valid for 87624 hours \(3651 days\), above the maximum 3650 days\. Set `validityPeriodHours` to at most 87600\.$/);
+        assert.match(
+            check(policy, [ca({ validityPeriodHours: 87624 })])[0].message,
+            /^ca: CA certificate is valid for 87624 hours \(3651 days\), above the maximum 3650 days\. Set `validityPeriodHours` to at most 87600\.$/,
+        );
     });
     it("says whether earlyRenewalHours is unset or zero; an unknown value is not guessed at", () => {
         const [unset] = check(policy, [leaf({ earlyRenewalHours: undefined })]);

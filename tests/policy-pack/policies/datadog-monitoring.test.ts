@@ -13,7 +13,10 @@ describe("datadog-monitoring", () => {
     });
     it("flags a server that does not install the agent", () => {
         const findings = check(policy, [instance("a", userDataFor({ web: true, datadog: false })), requestRateMonitor()]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["a"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["a"],
+        );
         assert.match(findings[0].message, /install_script_agent7/);
     });
     it("flags a stack without a request-rate monitor; the metric list is configurable", () => {
@@ -51,9 +54,15 @@ describe("datadog-monitoring", () => {
     });
     it("names the server and the installer in its finding, and the metrics in the stack's", () => {
         const [server] = check(policy, [instance("web-1", userDataFor({ web: true, datadog: false })), requestRateMonitor()]);
-        assert.match(server.message, /^web-1: user data does not install the Datadog agent .*so the server is unmonitored\. The webstack program installs it on every server; otherwise run Datadog's install_script_agent7\.sh/);
+        assert.match(
+            server.message,
+            /^web-1: user data does not install the Datadog agent .*so the server is unmonitored\. The webstack program installs it on every server; otherwise run Datadog's install_script_agent7\.sh/,
+        );
         const [stack] = check(policy, [instance("a", userDataFor({ web: true })), monitor("avg(last_5m):avg:system.cpu.user{*} > 90")]);
-        assert.match(stack.message, /\(haproxy\.frontend\.request, .*aws\.applicationelb\.request_count\), so web QPS is not monitored\. Add a datadog\.Monitor on e\.g\. haproxy\.frontend\.request\.rate/);
+        assert.match(
+            stack.message,
+            /\(haproxy\.frontend\.request, .*aws\.applicationelb\.request_count\), so web QPS is not monitored\. Add a datadog\.Monitor on e\.g\. haproxy\.frontend\.request\.rate/,
+        );
     });
     it("one monitor with a request-rate metric anywhere in its query is enough; one unknown query stops the check", () => {
         const a = instance("a", userDataFor({ web: true }));

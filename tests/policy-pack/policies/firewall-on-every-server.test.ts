@@ -15,10 +15,10 @@ describe("firewall-on-every-server", () => {
     });
     it("flags user data without a host firewall, or with an accept policy, or never loaded", () => {
         assert.match(check(policy, [instance("a", userDataFor({ web: true, firewall: false }))])[0].message, /default-deny host firewall/);
-        const accept = editFile(cloudConfig({ web: true }), "/etc/nftables.conf", c => c.replace("hook input priority 0; policy drop", "hook input priority 0; policy accept"));
+        const accept = editFile(cloudConfig({ web: true }), "/etc/nftables.conf", (c) => c.replace("hook input priority 0; policy drop", "hook input priority 0; policy accept"));
         assert.strictEqual(check(policy, [instance("a", renderUserData(accept))]).length, 1);
         const notLoaded = cloudConfig({ web: true });
-        notLoaded.runcmd = notLoaded.runcmd.filter(c => !JSON.stringify(c).includes("nftables"));
+        notLoaded.runcmd = notLoaded.runcmd.filter((c) => !JSON.stringify(c).includes("nftables"));
         assert.strictEqual(check(policy, [instance("a", renderUserData(notLoaded))]).length, 1);
     });
     it("accepts ufw default deny in a shell-script user data", () => {
@@ -52,7 +52,13 @@ describe("firewall-on-every-server", () => {
         const ud = userDataFor({ web: true });
         assert.deepStrictEqual(check(policy, [instance("a", ud, { vpcSecurityGroupIds: "sg-unknown", securityGroups: undefined })]), []);
         assert.deepStrictEqual(check(policy, [instance("b", ud, { vpcSecurityGroupIds: [], securityGroups: ["default"] })]), []);
-        assert.deepStrictEqual(check(policy, [instance("c", ud, { vpcSecurityGroupIds: null, securityGroups: [] })]).map(f => f.resource), ["c"]);
-        assert.deepStrictEqual(check(policy, [instance("d", ud, { vpcSecurityGroupIds: undefined, securityGroups: null })]).map(f => f.resource), ["d"]);
+        assert.deepStrictEqual(
+            check(policy, [instance("c", ud, { vpcSecurityGroupIds: null, securityGroups: [] })]).map((f) => f.resource),
+            ["c"],
+        );
+        assert.deepStrictEqual(
+            check(policy, [instance("d", ud, { vpcSecurityGroupIds: undefined, securityGroups: null })]).map((f) => f.resource),
+            ["d"],
+        );
     });
 });

@@ -51,34 +51,68 @@ describe("https-only-frontend", () => {
     });
     describe("haproxyHttpsProblems, exactly", () => {
         const MIN = 15552000;
-        const base = (over: { global?: string; http?: string; https?: string; extra?: string } = {}) => [
-            "global",
-            over.global ?? "    ssl-default-bind-options ssl-min-ver TLSv1.2",
-            "defaults",
-            "    mode http",
-            "frontend www-http",
-            over.http ?? "    bind :80\n    http-request redirect scheme https code 301",
-            "frontend www-https",
-            over.https ?? '    bind :443 ssl crt /x.pem\n    http-response set-header Strict-Transport-Security "max-age=63072000"',
-            over.extra ?? "",
-        ].join("\n");
+        const base = (over: { global?: string; http?: string; https?: string; extra?: string } = {}) =>
+            [
+                "global",
+                over.global ?? "    ssl-default-bind-options ssl-min-ver TLSv1.2",
+                "defaults",
+                "    mode http",
+                "frontend www-http",
+                over.http ?? "    bind :80\n    http-request redirect scheme https code 301",
+                "frontend www-https",
+                over.https ?? '    bind :443 ssl crt /x.pem\n    http-response set-header Strict-Transport-Security "max-age=63072000"',
+                over.extra ?? "",
+            ].join("\n");
         const hsts = (line: string) => `    bind :443 ssl crt /x.pem\n${line}`;
         const cases: [string, string, string[]][] = [
             ["the baseline", base(), []],
             ["force-tlsv12 on the bind", base({ global: "", https: '    bind :443 ssl crt /x.pem force-tlsv12\n    http-response set-header Strict-Transport-Security "max-age=63072000"' }), []],
             ["force-tlsv13 on the bind", base({ global: "", https: '    bind :443 ssl crt /x.pem force-tlsv13\n    http-response set-header Strict-Transport-Security "max-age=63072000"' }), []],
-            ["a plain bind beside the TLS bind is not held to ssl-min-ver", base({ global: "", https: '    bind :443 ssl crt /x.pem ssl-min-ver TLSv1.3\n    bind :8080\n    http-request redirect scheme https\n    http-response set-header Strict-Transport-Security "max-age=63072000"' }), []],
-            ["loopback and socket binds", base({ http: "    bind 127.0.0.1:8404\n    bind [::1]:8404\n    bind ::1:8405\n    bind localhost:1\n    bind unix@/run/s\n    bind /run/t\n    bind abns@x" }), []],
+            [
+                "a plain bind beside the TLS bind is not held to ssl-min-ver",
+                base({
+                    global: "",
+                    https: '    bind :443 ssl crt /x.pem ssl-min-ver TLSv1.3\n    bind :8080\n    http-request redirect scheme https\n    http-response set-header Strict-Transport-Security "max-age=63072000"',
+                }),
+                [],
+            ],
+            [
+                "loopback and socket binds",
+                base({ http: "    bind 127.0.0.1:8404\n    bind [::1]:8404\n    bind ::1:8405\n    bind localhost:1\n    bind unix@/run/s\n    bind /run/t\n    bind abns@x" }),
+                [],
+            ],
             ["an address merely containing 127.", base({ http: "    bind 10.127.0.1:80" }), ["frontend www-http accepts plain HTTP on 10.127.0.1:80 without `http-request redirect scheme https`"]],
-            ["a redirect that is not to the https scheme", base({ http: "    bind :80\n    http-request redirect location https://x\n    http-request x y https\n    foo scheme https\n    redirect x https\n    http-request redirect scheme http" }), ["frontend www-http accepts plain HTTP on :80 without `http-request redirect scheme https`"]],
+            [
+                "a redirect that is not to the https scheme",
+                base({
+                    http: "    bind :80\n    http-request redirect location https://x\n    http-request x y https\n    foo scheme https\n    redirect x https\n    http-request redirect scheme http",
+                }),
+                ["frontend www-http accepts plain HTTP on :80 without `http-request redirect scheme https`"],
+            ],
             ["a tcp-mode plain frontend, and binds in a backend, need no redirect", base({ http: "    mode tcp\n    bind :25", extra: "backend b\n    bind :8080" }), []],
             ["a plain listen section in http mode does", base({ extra: "listen l\n    bind :8081" }), ["frontend l accepts plain HTTP on :8081 without `http-request redirect scheme https`"]],
-            ["HSTS via add-header, any case, the largest max-age counting", base({ https: hsts("    http-response add-header strict-transport-security max-age=100\n    http-response set-header Strict-Transport-Security max-age=15552000") }), []],
+            [
+                "HSTS via add-header, any case, the largest max-age counting",
+                base({ https: hsts("    http-response add-header strict-transport-security max-age=100\n    http-response set-header Strict-Transport-Security max-age=15552000") }),
+                [],
+            ],
             ["HSTS exactly at the minimum", base({ https: hsts(`    http-response set-header Strict-Transport-Security max-age=${MIN}`) }), []],
             ["HSTS below the minimum", base({ https: hsts("    http-response set-header Strict-Transport-Security max-age=100") }), ["HSTS max-age=100 is below the minimum 15552000"]],
-            ["lookalikes that are not HSTS", base({ https: hsts("    http-request set-header Strict-Transport-Security max-age=99999999\n    http-response del-header Strict-Transport-Security max-age=99999999\n    http-response set-header X-Other max-age=99999999\n    http-response set-header Strict-Transport-Security preload") }), ['no `http-response set-header Strict-Transport-Security "max-age=15552000"` (HSTS) is set']],
+            [
+                "lookalikes that are not HSTS",
+                base({
+                    https: hsts(
+                        "    http-request set-header Strict-Transport-Security max-age=99999999\n    http-response del-header Strict-Transport-Security max-age=99999999\n    http-response set-header X-Other max-age=99999999\n    http-response set-header Strict-Transport-Security preload",
+                    ),
+                }),
+                ['no `http-response set-header Strict-Transport-Security "max-age=15552000"` (HSTS) is set'],
+            ],
             ["a tcp-mode TLS frontend needs no HSTS", base({ https: "    mode tcp\n    bind :443 ssl crt /x.pem" }), []],
-            ["one http-mode TLS frontend among tcp ones does", base({ https: "    mode tcp\n    bind :443 ssl crt /x.pem", extra: "frontend h2\n    bind :8443 ssl crt /y.pem" }), ['no `http-response set-header Strict-Transport-Security "max-age=15552000"` (HSTS) is set']],
+            [
+                "one http-mode TLS frontend among tcp ones does",
+                base({ https: "    mode tcp\n    bind :443 ssl crt /x.pem", extra: "frontend h2\n    bind :8443 ssl crt /y.pem" }),
+                ['no `http-response set-header Strict-Transport-Security "max-age=15552000"` (HSTS) is set'],
+            ],
         ];
         for (const [name, cfg, expected] of cases) {
             it(name, () => assert.deepStrictEqual(haproxyHttpsProblems(cfg, MIN), expected));
@@ -86,7 +120,16 @@ describe("https-only-frontend", () => {
     });
     it("modern ELB policies are the 1-2 and 1-3 families only", () => {
         assert.deepStrictEqual(
-            ["ELBSecurityPolicy-TLS13-1-2-2021-06", "ELBSecurityPolicy-TLS-1-2-2017-01", "1-2", "ELBSecurityPolicy-TLS13-1-3-2021-06", "ELBSecurityPolicy-2016-08", "ELBSecurityPolicy-TLS-1-1-2017-01", "x11-2", "ELBSecurityPolicy-TLS-1-21"].map(isModernElbPolicy),
+            [
+                "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                "ELBSecurityPolicy-TLS-1-2-2017-01",
+                "1-2",
+                "ELBSecurityPolicy-TLS13-1-3-2021-06",
+                "ELBSecurityPolicy-2016-08",
+                "ELBSecurityPolicy-TLS-1-1-2017-01",
+                "x11-2",
+                "ELBSecurityPolicy-TLS-1-21",
+            ].map(isModernElbPolicy),
             [true, true, true, true, false, false, false, false],
         );
     });

@@ -7,13 +7,25 @@ const LC = "aws:ec2/launchConfiguration:LaunchConfiguration";
 
 describe("imdsv2-required", () => {
     it("passes httpTokens required or a disabled endpoint", () => {
-        assert.deepStrictEqual(check(policy, [instance("a", undefined), instance("b", undefined, { metadataOptions: { httpEndpoint: "disabled" } }),
-            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { metadataOptions: { httpTokens: "required" } })]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                instance("a", undefined),
+                instance("b", undefined, { metadataOptions: { httpEndpoint: "disabled" } }),
+                resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { metadataOptions: { httpTokens: "required" } }),
+            ]),
+            [],
+        );
     });
     it("flags optional or absent httpTokens on instances and launch templates", () => {
-        const findings = check(policy, [instance("a", undefined, { metadataOptions: { httpTokens: "optional" } }), instance("b", undefined, { metadataOptions: undefined }),
-            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", {})]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["a", "b", "lt"]);
+        const findings = check(policy, [
+            instance("a", undefined, { metadataOptions: { httpTokens: "optional" } }),
+            instance("b", undefined, { metadataOptions: undefined }),
+            resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", {}),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["a", "b", "lt"],
+        );
         assert.match(findings[0].message, /httpTokens: "required"/);
     });
     it("ignores other resource types", () => {
@@ -30,11 +42,14 @@ describe("imdsv2-required", () => {
         assert.deepStrictEqual(flagged(bad), ["lt", "lt-arm", "lc"]);
         assert.match(bad[1].message, /^lt-arm: instance metadata accepts IMDSv1 \(metadataOptions\.httpTokens is not set, defaulting to "optional"\)/);
         const required = { metadataOptions: { httpTokens: "required" } };
-        assert.deepStrictEqual(check(policy, [
-            resource(LT, "lt", required),
-            resource(LT, "lt-arm", required),
-            resource(LC, "lc", { imageId: "ami-1", instanceType: "t3.small", ...required }),
-            ...templateLaunchers("lt", "lc", "lt-arm"),
-        ]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                resource(LT, "lt", required),
+                resource(LT, "lt-arm", required),
+                resource(LC, "lc", { imageId: "ami-1", instanceType: "t3.small", ...required }),
+                ...templateLaunchers("lt", "lc", "lt-arm"),
+            ]),
+            [],
+        );
     });
 });

@@ -14,7 +14,9 @@ function server(name: string, statements: object[], attachments: string[] = [], 
         resource("aws:iam/role:Role", role, { assumeRolePolicy: "{}" }),
         resource("aws:iam/rolePolicy:RolePolicy", `${name}-secrets`, { role, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) }),
         ...attachments.map((arn, i) => resource("aws:iam/rolePolicyAttachment:RolePolicyAttachment", `${name}-attach-${i}`, { role, policyArn: arn })),
-        ...Object.entries(customPolicies).map(([policyName, doc]) => resource("aws:iam/policy:Policy", policyName, { name: policyName, arn: `arn:aws:iam::111122223333:policy/${policyName}`, policy: JSON.stringify(doc) })),
+        ...Object.entries(customPolicies).map(([policyName, doc]) =>
+            resource("aws:iam/policy:Policy", policyName, { name: policyName, arn: `arn:aws:iam::111122223333:policy/${policyName}`, policy: JSON.stringify(doc) }),
+        ),
     ];
 }
 
@@ -37,7 +39,10 @@ describe("instance-role-least-privilege", () => {
 
     it("flags wildcard grants in inline and customer policies, each with its statement", () => {
         const inline = check(policy, server("web-0", [...ownOnly, { Sid: "All", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: "*" }]));
-        assert.match(inline[0].message, /may secretsmanager:GetSecretValue \(Secrets Manager secrets\) .* through inline:web-0-role\/web-0-secrets statement #1 \(Sid All\)\. Replace the wildcard Resource/);
+        assert.match(
+            inline[0].message,
+            /may secretsmanager:GetSecretValue \(Secrets Manager secrets\) .* through inline:web-0-role\/web-0-secrets statement #1 \(Sid All\)\. Replace the wildcard Resource/,
+        );
         const customerDoc = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["s3:GetObject", "kms:Decrypt"], Resource: "*" }] };
         const customer = check(policy, server("web-0", ownOnly, ["arn:aws:iam::111122223333:policy/broad"], { broad: customerDoc }));
         assert.match(customer[0].message, /may s3:GetObject \(S3 objects\), kms:Decrypt \(KMS keys\) .* through arn:aws:iam::111122223333:policy\/broad statement #0/);
@@ -63,14 +68,25 @@ describe("instance-role-least-privilege", () => {
         const [web, ...role] = server("web-0", storeWildcards);
         const sharedKey = { ...web, inputs: { ...web.inputs, rootBlockDevice: { encrypted: true, kmsKeyId: "arn:aws:kms:eu-west-1:999999999999:key/shared" } } };
         const findings = check(policy, [sharedKey, ...role]);
-        assert.deepStrictEqual(findings.map((f) => [f.policy, f.resource, f.type, f.message.split(" on resources")[0].split(" may ")[1], f.message.split(" through ")[1].split(".")[0]]), [
-            ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "ssm:GetParameter (SSM parameters), ssm:GetParameters (SSM parameters), ssm:GetParametersByPath (SSM parameters)", "inline:web-0-role/web-0-secrets statement #1"],
-            ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "secretsmanager:GetSecretValue (Secrets Manager secrets)", "inline:web-0-role/web-0-secrets statement #2"],
-            ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "s3:GetObject (S3 objects)", "inline:web-0-role/web-0-secrets statement #3"],
-            ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "kms:Decrypt (KMS keys)", "inline:web-0-role/web-0-secrets statement #4"],
-        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => [f.policy, f.resource, f.type, f.message.split(" on resources")[0].split(" may ")[1], f.message.split(" through ")[1].split(".")[0]]),
+            [
+                [
+                    "instance-role-least-privilege",
+                    "web-0",
+                    "aws:ec2/instance:Instance",
+                    "ssm:GetParameter (SSM parameters), ssm:GetParameters (SSM parameters), ssm:GetParametersByPath (SSM parameters)",
+                    "inline:web-0-role/web-0-secrets statement #1",
+                ],
+                ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "secretsmanager:GetSecretValue (Secrets Manager secrets)", "inline:web-0-role/web-0-secrets statement #2"],
+                ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "s3:GetObject (S3 objects)", "inline:web-0-role/web-0-secrets statement #3"],
+                ["instance-role-least-privilege", "web-0", "aws:ec2/instance:Instance", "kms:Decrypt (KMS keys)", "inline:web-0-role/web-0-secrets statement #4"],
+            ],
+        );
         // The same wildcards over another account's stores grant nothing of this one's.
-        const elsewhere = storeWildcards.map((st) => (typeof st.Resource === "string" ? { ...st, Resource: st.Resource.replace("111122223333", "444455556666").replace(":::*/*", ":::other-bucket/*") } : st));
+        const elsewhere = storeWildcards.map((st) =>
+            typeof st.Resource === "string" ? { ...st, Resource: st.Resource.replace("111122223333", "444455556666").replace(":::*/*", ":::other-bucket/*") } : st,
+        );
         assert.deepStrictEqual(check(policy, server("web-0", elsewhere)), []);
     });
 
@@ -80,12 +96,18 @@ describe("instance-role-least-privilege", () => {
         const [web, profile, role, inline, attachment] = server("web-0", ownOnly, [arn]);
         const customer = resource("aws:iam/policy:Policy", "crafted", { name: "AmazonSSMManagedInstanceCore", path: "/x/arn:aws:iam::aws:policy/", arn, policy: JSON.stringify(broad) });
         const findings = check(policy, [web, profile, role, inline, attachment, customer]);
-        assert.deepStrictEqual(findings.map((f) => f.message.split(" through ")[1]), [`${arn} statement #0. Replace the wildcard Resource with the exact ARNs the server reads at boot; the webstack program grants each server its own parameters only.`]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.split(" through ")[1]),
+            [`${arn} statement #0. Replace the wildcard Resource with the exact ARNs the server reads at boot; the webstack program grants each server its own parameters only.`],
+        );
     });
 
     it("reports a parameter listing by path on its own", () => {
         const findings = check(policy, server("web-0", [...ownOnly, { Effect: "Allow", Action: "ssm:GetParametersByPath", Resource: "arn:aws:ssm:*:*:parameter/*" }]));
-        assert.deepStrictEqual(findings.map((f) => f.message.split(" on resources")[0]), ["web-0: its instance role web-0-role may ssm:GetParametersByPath (SSM parameters)"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.split(" on resources")[0]),
+            ["web-0: its instance role web-0-role may ssm:GetParametersByPath (SSM parameters)"],
+        );
     });
 
     it("probes in us-east-1 when no ARN of the stack names an account and region", () => {
@@ -95,11 +117,18 @@ describe("instance-role-least-privilege", () => {
     });
 
     it("judges roles in the China and GovCloud partitions in their own partition", () => {
-        for (const [partition, region] of [["aws-cn", "cn-north-1"], ["aws-us-gov", "us-gov-west-1"]]) {
+        for (const [partition, region] of [
+            ["aws-cn", "cn-north-1"],
+            ["aws-us-gov", "us-gov-west-1"],
+        ]) {
             const own = [{ Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:${partition}:ssm:${region}:111122223333:parameter/app/web-0/tls-key` }];
             const wildcard = { Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:${partition}:ssm:${region}:111122223333:parameter/*` };
             const findings = check(policy, server("web-0", [...own, wildcard]));
-            assert.deepStrictEqual(findings.map((f) => f.message.split(" on resources")[0]), ["web-0: its instance role web-0-role may ssm:GetParameter (SSM parameters)"], partition);
+            assert.deepStrictEqual(
+                findings.map((f) => f.message.split(" on resources")[0]),
+                ["web-0: its instance role web-0-role may ssm:GetParameter (SSM parameters)"],
+                partition,
+            );
             assert.deepStrictEqual(check(policy, server("web-0", own)), [], partition);
             const managed = check(policy, server("web-0", own, [`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`]));
             assert.match(managed[0].message, new RegExp(`through arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore v\\d+ statement #0\\. Detach that AWS managed policy`), partition);
@@ -117,20 +146,37 @@ describe("instance-role-least-privilege", () => {
             instance("web", undefined, { iamInstanceProfile: "web" }),
         ];
         const findings = check(policy, sameName);
-        assert.deepStrictEqual(findings.map((f) => [f.resource, f.type]), [["web", "aws:ec2/launchTemplate:LaunchTemplate"], ["web", "aws:ec2/instance:Instance"]]);
+        assert.deepStrictEqual(
+            findings.map((f) => [f.resource, f.type]),
+            [
+                ["web", "aws:ec2/launchTemplate:LaunchTemplate"],
+                ["web", "aws:ec2/instance:Instance"],
+            ],
+        );
     });
 
     it("tells the engine it does not apply when no launch path carries a profile with a known role, and only then", () => {
         const reasons: string[] = [];
-        const args = (resources: ReturnType<typeof resource>[]): StackValidationArgs => ({
-            stackTags: new Map(),
-            resources: resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs, opts: {}, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined })) as never,
-            getConfig: () => ({}) as never,
-            notApplicable: (reason?: string) => {
-                reasons.push(reason ?? "");
-                throw new Error("not applicable");
-            },
-        }) as unknown as StackValidationArgs;
+        const args = (resources: ReturnType<typeof resource>[]): StackValidationArgs =>
+            ({
+                stackTags: new Map(),
+                resources: resources.map((r) => ({
+                    type: r.type,
+                    name: r.name,
+                    urn: r.urn,
+                    props: r.inputs,
+                    opts: {},
+                    dependencies: [],
+                    propertyDependencies: {},
+                    isType: () => false,
+                    asType: () => undefined,
+                })) as never,
+                getConfig: () => ({}) as never,
+                notApplicable: (reason?: string) => {
+                    reasons.push(reason ?? "");
+                    throw new Error("not applicable");
+                },
+            }) as unknown as StackValidationArgs;
         assert.throws(() => policy.validateStack(args([instance("bare", undefined)]), () => undefined), /not applicable/);
         assert.deepStrictEqual(reasons, ["no instance, launch template, launch configuration, spot request or spot fleet carries an instance profile with a known role"]);
         const reported: string[] = [];
@@ -147,14 +193,19 @@ describe("instance-role-least-privilege", () => {
             for (const type of ["aws:ec2/launchConfiguration:LaunchConfiguration", "aws:ec2/spotInstanceRequest:SpotInstanceRequest"]) {
                 const launcher = resource(type, "web", { instanceType: "t3.small", iamInstanceProfile: "arn:aws:iam::111122223333:instance-profile/web-profile" });
                 const findings = check(policy, [launcher, ...roleOf("web", wildcard)]);
-                assert.deepStrictEqual(findings.map((f) => [f.resource, f.message.split(" may ")[0]]), [["web", "web: its instance role web-role"]], type);
+                assert.deepStrictEqual(
+                    findings.map((f) => [f.resource, f.message.split(" may ")[0]]),
+                    [["web", "web: its instance role web-role"]],
+                    type,
+                );
                 assert.deepStrictEqual(check(policy, [launcher, ...roleOf("web", ownOnly)]), [], type);
             }
         });
 
         it("follows each spot fleet launch specification's profile (iamInstanceProfileArn before iamInstanceProfile) and names its input", () => {
             const fleet = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
-                iamFleetRole: "arn:aws:iam::111122223333:role/fleet", targetCapacity: 2,
+                iamFleetRole: "arn:aws:iam::111122223333:role/fleet",
+                targetCapacity: 2,
                 launchSpecifications: [
                     { ami: "ami-1", instanceType: "t3.small", iamInstanceProfile: "good-profile" },
                     { ami: "ami-1", instanceType: "t3.small", iamInstanceProfile: "good-profile", iamInstanceProfileArn: "arn:aws:iam::111122223333:instance-profile/broad-profile" },
@@ -164,11 +215,18 @@ describe("instance-role-least-privilege", () => {
             const findings = check(policy, [fleet, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]);
             assert.strictEqual(findings.length, 1);
             assert.strictEqual(findings[0].resource, "fleet");
-            assert.match(findings[0].message, /^fleet \(launchSpecifications\[1\]\.iamInstanceProfileArn\): its instance role broad-role may ssm:GetParameter \(SSM parameters\) on resources that are not its own, through inline:broad-role\/broad-secrets statement #1 \(Sid All\)\. Replace the wildcard Resource/);
+            assert.match(
+                findings[0].message,
+                /^fleet \(launchSpecifications\[1\]\.iamInstanceProfileArn\): its instance role broad-role may ssm:GetParameter \(SSM parameters\) on resources that are not its own, through inline:broad-role\/broad-secrets statement #1 \(Sid All\)\. Replace the wildcard Resource/,
+            );
             // The correct twin: the same fleet with every specification on the least-privilege profile.
             const twin = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
                 ...fleet.inputs,
-                launchSpecifications: (fleet.inputs.launchSpecifications as Record<string, unknown>[]).map((spec) => ({ ...spec, iamInstanceProfileArn: undefined, iamInstanceProfile: "good-profile" })),
+                launchSpecifications: (fleet.inputs.launchSpecifications as Record<string, unknown>[]).map((spec) => ({
+                    ...spec,
+                    iamInstanceProfileArn: undefined,
+                    iamInstanceProfile: "good-profile",
+                })),
             });
             assert.deepStrictEqual(check(policy, [twin, ...roleOf("good", ownOnly), ...roleOf("broad", wildcard)]), []);
         });

@@ -34,7 +34,9 @@ describe("no-plaintext-backend-traffic", () => {
             assert.deepStrictEqual(check(policy, [lbWith(inDefaults)]), []);
         });
         it("accepts verify required from global ssl-default-server-options when servers use ssl", () => {
-            const cfg = haproxyCfg("tls").replace(/ verify required/g, "").replace("global\n", "global\n    ssl-default-server-options ssl-min-ver TLSv1.2 verify required\n");
+            const cfg = haproxyCfg("tls")
+                .replace(/ verify required/g, "")
+                .replace("global\n", "global\n    ssl-default-server-options ssl-min-ver TLSv1.2 verify required\n");
             assert.deepStrictEqual(check(policy, [lbWith(cfg)]), []);
         });
         it("ignores configs that do not terminate TLS, shell-script and unknown user data", () => {
@@ -46,15 +48,26 @@ describe("no-plaintext-backend-traffic", () => {
 
     describe("AWS load balancer listeners", () => {
         it("passes HTTPS listener -> HTTPS target group, and TLS -> TLS (false-positive trap)", () => {
-            const rs = [targetGroup("tg", "HTTPS"), listener("https", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") }),
-                targetGroup("tls-tg", "TLS"), listener("tls", { protocol: "TLS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg/tls-tg" }] } }] })];
+            const rs = [
+                targetGroup("tg", "HTTPS"),
+                listener("https", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") }),
+                targetGroup("tls-tg", "TLS"),
+                listener("tls", { protocol: "TLS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg/tls-tg" }] } }] }),
+            ];
             assert.deepStrictEqual(check(policy, rs), []);
         });
         it("flags HTTPS listener -> HTTP target group (by arn, also weighted forward)", () => {
-            const rs = [targetGroup("tg", "HTTP"), listener("https", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") }),
-                targetGroup("tcp-tg", "TCP"), listener("tls", { protocol: "TLS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg/tcp-tg" }] } }] })];
+            const rs = [
+                targetGroup("tg", "HTTP"),
+                listener("https", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") }),
+                targetGroup("tcp-tg", "TCP"),
+                listener("tls", { protocol: "TLS", defaultActions: [{ type: "forward", forward: { targetGroups: [{ arn: "arn:tg/tcp-tg" }] } }] }),
+            ];
             const findings = check(policy, rs);
-            assert.deepStrictEqual(findings.map(f => f.resource), ["https", "tls"]);
+            assert.deepStrictEqual(
+                findings.map((f) => f.resource),
+                ["https", "tls"],
+            );
             assert.match(findings[0].message, /target group tg over HTTP.*`protocol`/);
         });
         it("passes an HTTP listener redirecting to HTTPS (false-positive trap), flags one that forwards", () => {
@@ -66,15 +79,24 @@ describe("no-plaintext-backend-traffic", () => {
             assert.strictEqual(check(policy, [alb]).length, 1);
         });
         it("does not guess when protocols, actions or target groups are unknown", () => {
-            const rs = [listener("a", { protocol: "HTTPS", defaultActions: forwardTo("arn:unknown") }), listener("b", { protocol: "HTTP" }),
-                listener("c", {}), resource("aws:lb/targetGroup:TargetGroup", "tg", {}, { arn: "arn:tg/tg" }), listener("d", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") })];
+            const rs = [
+                listener("a", { protocol: "HTTPS", defaultActions: forwardTo("arn:unknown") }),
+                listener("b", { protocol: "HTTP" }),
+                listener("c", {}),
+                resource("aws:lb/targetGroup:TargetGroup", "tg", {}, { arn: "arn:tg/tg" }),
+                listener("d", { protocol: "HTTPS", defaultActions: forwardTo("arn:tg/tg") }),
+            ];
             assert.deepStrictEqual(check(policy, rs), []);
         });
     });
     describe("a backend HAProxy verifies that still serves plaintext", () => {
         const verifiedLb = lbWith(haproxyCfg("tls").replace(/server (app-(\d+)) \S+:(\d+)/g, (_m, name, i, port) => `server ${name} 10.0.1.${10 + Number(i)}:${port}`));
         const appServing = (listens: string) =>
-            instance("app-0", renderUserData({ packages: ["nginx"], write_files: [{ path: "/etc/nginx/sites-available/site.conf", content: `server {\n    ${listens}\n}\n`, permissions: "0644" }], runcmd: [] }), { privateIp: "10.0.1.10" });
+            instance(
+                "app-0",
+                renderUserData({ packages: ["nginx"], write_files: [{ path: "/etc/nginx/sites-available/site.conf", content: `server {\n    ${listens}\n}\n`, permissions: "0644" }], runcmd: [] }),
+                { privateIp: "10.0.1.10" },
+            );
 
         it("flags nginx listening on plaintext beside TLS on a server HAProxy reaches over verified TLS, naming the fix", () => {
             const findings = check(policy, [verifiedLb, appServing("listen 80;\n    listen 443 ssl;")]);
@@ -87,14 +109,20 @@ describe("no-plaintext-backend-traffic", () => {
             assert.deepStrictEqual(check(policy, [verifiedLb, appServing("listen 443 ssl;\n    listen 127.0.0.1:8081;")]), []);
         });
         it("reads nginx listen directives as nginx does", () => {
-            assert.deepStrictEqual(nginxPlaintextPorts("listen 80;\nlisten 0.0.0.0:8080 default_server;\nlisten [::]:81;\nlisten 443 ssl http2;\nlisten 127.0.0.1:8081;\nlisten [::1]:82;\nlisten unix:/run/x.sock;"), [80, 8080, 81]);
+            assert.deepStrictEqual(
+                nginxPlaintextPorts("listen 80;\nlisten 0.0.0.0:8080 default_server;\nlisten [::]:81;\nlisten 443 ssl http2;\nlisten 127.0.0.1:8081;\nlisten [::1]:82;\nlisten unix:/run/x.sock;"),
+                [80, 8080, 81],
+            );
         });
         it("on the program: dev's switch to tls is flagged in its dial-new stage only, and never once it is done", async function () {
             this.timeout(120000);
             const leftovers = async (migration?: string) => {
                 const overrides = ["webstack:backendHop=tls", ...(migration ? [`webstack:backendHopMigration=${migration}`] : [])].map(parseOverride);
                 const { findings } = (await planStack("dev", { configOverrides: overrides })).document;
-                return findings.filter((f) => f.policy === "no-plaintext-backend-traffic" && /still serves plaintext/.test(f.message)).map((f) => f.resource).sort();
+                return findings
+                    .filter((f) => f.policy === "no-plaintext-backend-traffic" && /still serves plaintext/.test(f.message))
+                    .map((f) => f.resource)
+                    .sort();
             };
             assert.deepStrictEqual(await leftovers("serve-both"), [], "HAProxy still dials plaintext: the hop finding covers it");
             assert.deepStrictEqual(await leftovers("dial-new"), ["webstack-app-0", "webstack-app-1"]);

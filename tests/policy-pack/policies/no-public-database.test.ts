@@ -4,7 +4,10 @@ import { check, instance, rdsInstance, resource, securityGroup, userDataFor } fr
 
 describe("no-public-database", () => {
     it("flags a publicly accessible RDS instance", () => {
-        assert.deepStrictEqual(check(policy, [rdsInstance("db", { publiclyAccessible: true })]).map(f => f.resource), ["db"]);
+        assert.deepStrictEqual(
+            check(policy, [rdsInstance("db", { publiclyAccessible: true })]).map((f) => f.resource),
+            ["db"],
+        );
         assert.deepStrictEqual(check(policy, [rdsInstance("db"), rdsInstance("unset", { publiclyAccessible: undefined })]), []);
     });
     it("flags an EC2 database server with a public IP, not a public load balancer", () => {
@@ -14,14 +17,20 @@ describe("no-public-database", () => {
             instance("private-db", userDataFor({ db: { role: "primary" } })),
             instance("unknown", undefined, { associatePublicIpAddress: true }),
         ]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["db"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["db"],
+        );
         assert.match(findings[0].message, /associatePublicIpAddress: false/);
     });
     it("names the RDS instance and the fix; only RDS instances are judged by publiclyAccessible", () => {
         const [finding] = check(policy, [rdsInstance("db", { publiclyAccessible: true })]);
         assert.match(finding.message, /^db: RDS instance is publicly accessible\. Set `publiclyAccessible: false`/);
         // Launch templates say "true" as a string; the reader takes it for RDS too.
-        assert.deepStrictEqual(check(policy, [rdsInstance("db", { publiclyAccessible: "true" }), rdsInstance("off", { publiclyAccessible: false })]).map(f => f.resource), ["db"]);
+        assert.deepStrictEqual(
+            check(policy, [rdsInstance("db", { publiclyAccessible: "true" }), rdsInstance("off", { publiclyAccessible: false })]).map((f) => f.resource),
+            ["db"],
+        );
         // Another type with the same property name is not a database.
         const other = resource("aws:rds/clusterInstance:ClusterInstance", "cluster-1", { publiclyAccessible: true, engine: "aurora-mysql" });
         assert.deepStrictEqual(check(policy, [other, { ...securityGroup("sg", []), inputs: { publiclyAccessible: true } }]), []);
@@ -39,7 +48,10 @@ describe("no-public-database", () => {
             template("db-unknown-interfaces", dbUserData, "unknown"),
             template("web-public", webUserData, [{ associatePublicIpAddress: true }]),
         ]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["db-public", "db-public-bool"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["db-public", "db-public-bool"],
+        );
         assert.match(findings[0].message, /^db-public: runs MySQL\/MariaDB \(from its user data\) and gets a public IP address\. Set `associatePublicIpAddress: false`/);
     });
     it("judges an instance by its own associatePublicIpAddress, not by interfaces, and other server types not at all", () => {
@@ -49,6 +61,9 @@ describe("no-public-database", () => {
             instance("string-true", db, { associatePublicIpAddress: "true" }),
             resource("aws:ec2/launchConfiguration:LaunchConfiguration", "lc", { imageId: "ami-0123456789abcdef0", userData: db, associatePublicIpAddress: true }),
         ]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["string-true"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["string-true"],
+        );
     });
 });

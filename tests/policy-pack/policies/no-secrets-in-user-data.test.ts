@@ -34,7 +34,7 @@ describe("no-secrets-in-user-data", () => {
         const script = "#!/bin/bash\nexport MYSQL_PASSWORD=plaintext123\n";
         assert.strictEqual(check(policy, [instance("a", undefined, { userDataBase64: Buffer.from(script).toString("base64") })]).length, 1);
         assert.strictEqual(check(policy, [resource("aws:ec2/launchTemplate:LaunchTemplate", "lt", { userData: Buffer.from(script).toString("base64") })]).length, 1);
-        assert.deepStrictEqual(check(policy, [instance("b", "#!/bin/bash\nexport MYSQL_PASSWORD=\"${MYSQL_PASSWORD:-}\"\nREPL_PASSWORD_FILE=/etc/x\n")]), []);
+        assert.deepStrictEqual(check(policy, [instance("b", '#!/bin/bash\nexport MYSQL_PASSWORD="${MYSQL_PASSWORD:-}"\nREPL_PASSWORD_FILE=/etc/x\n')]), []);
     });
     it("judges EC2 Fleets, Auto Scaling groups and spot fleets' launchTemplateConfigs through the templates and configurations they launch from", () => {
         // Their overrides carry no user data: the finding is on the template or configuration, none on the fleet or group.
@@ -61,12 +61,18 @@ describe("no-secrets-in-user-data", () => {
         );
         const leaky = `#cloud-config\nwrite_files:\n  - path: /etc/x\n    content: |\n      DB_PASSWORD=hunter2\n`;
         const [bundle] = check(policy, [resource("aws:s3/bucketObjectv2:BucketObjectv2", "app-config", { bucket: "b", key: "servers/app.yaml", content: leaky })]);
-        assert.match(bundle.message, /^app-config: configuration bundle contains a literal value for DB_PASSWORD; the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions\. Store the value/);
+        assert.match(
+            bundle.message,
+            /^app-config: configuration bundle contains a literal value for DB_PASSWORD; the object is readable by every principal its bucket policy and their IAM policies allow, and stays in its old versions\. Store the value/,
+        );
         assert.match(bundle.message, /remove it from `content`\.$/);
         const fleet = resource("aws:ec2/spotFleetRequest:SpotFleetRequest", "fleet", {
             iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
             targetCapacity: 1,
-            launchSpecifications: [{ ami: "ami-0123456789abcdef0", instanceType: "t3.small" }, { ami: "ami-0123456789abcdef0", instanceType: "t3.small", userData: leaky }],
+            launchSpecifications: [
+                { ami: "ami-0123456789abcdef0", instanceType: "t3.small" },
+                { ami: "ami-0123456789abcdef0", instanceType: "t3.small", userData: leaky },
+            ],
         });
         const [spec] = check(policy, [fleet]);
         assert.strictEqual(

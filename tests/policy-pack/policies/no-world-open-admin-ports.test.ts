@@ -7,20 +7,27 @@ const vpcRule = (inputs: Record<string, unknown>) => resource("aws:vpc/securityG
 
 describe("no-world-open-admin-ports", () => {
     it("allows 80/443 from the world (false-positive trap) and admin ports from private ranges", () => {
-        assert.deepStrictEqual(check(policy, [securityGroup("web", [
-            { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] },
-            { protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"] },
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
-            { protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] },
-        ])]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                securityGroup("web", [
+                    { protocol: "tcp", fromPort: 80, toPort: 80, cidrBlocks: ["0.0.0.0/0"] },
+                    { protocol: "tcp", fromPort: 443, toPort: 443, ipv6CidrBlocks: ["::/0"] },
+                    { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/16"] },
+                    { protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] },
+                ]),
+            ]),
+            [],
+        );
     });
     it("flags SSH, MySQL, RDP, ranges covering them and all-protocol rules in inline ingress", () => {
-        const findings = check(policy, [securityGroup("bad", [
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
-            { protocol: "tcp", fromPort: 3306, toPort: 3306, ipv6CidrBlocks: ["::/0"] },
-            { protocol: "tcp", fromPort: 3000, toPort: 4000, cidrBlocks: ["0.0.0.0/0"] },
-            { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
-        ])]);
+        const findings = check(policy, [
+            securityGroup("bad", [
+                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+                { protocol: "tcp", fromPort: 3306, toPort: 3306, ipv6CidrBlocks: ["::/0"] },
+                { protocol: "tcp", fromPort: 3000, toPort: 4000, cidrBlocks: ["0.0.0.0/0"] },
+                { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"] },
+            ]),
+        ]);
         assert.strictEqual(findings.length, 4);
         assert.match(findings[0].message, /ingress\[0\] opens port\(s\) 22 .* to 0.0.0.0\/0/);
         assert.match(findings[2].message, /3306, 3389/);
@@ -37,16 +44,23 @@ describe("no-world-open-admin-ports", () => {
         const oneRule = check(policy, [rule({ protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1", "128.0.0.0/1"] })]);
         assert.strictEqual(oneRule.length, 1);
         assert.match(oneRule[0].message, /opens port\(s\) 22 .* to 0\.0\.0\.0\/1, 128\.0\.0\.0\/1/);
-        const acrossRules = check(policy, [securityGroup("split", [
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["128.0.0.0/2", "192.0.0.0/2"] },
-        ])]);
+        const acrossRules = check(policy, [
+            securityGroup("split", [
+                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
+                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["128.0.0.0/2", "192.0.0.0/2"] },
+            ]),
+        ]);
         assert.strictEqual(acrossRules.length, 1);
         assert.match(acrossRules[0].message, /ingress rules \[0\], \[1\] together open port 22 to every IPv4 address/);
-        assert.deepStrictEqual(check(policy, [securityGroup("offices", [
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"] },
-            { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["198.51.100.0/24", "0.0.0.0/1"] },
-        ])]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                securityGroup("offices", [
+                    { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["203.0.113.0/24"] },
+                    { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["198.51.100.0/24", "0.0.0.0/1"] },
+                ]),
+            ]),
+            [],
+        );
     });
     it("uses the configured sensitive port list", () => {
         const sg = securityGroup("sg", [{ protocol: "tcp", fromPort: 5432, toPort: 5432, cidrBlocks: ["0.0.0.0/0"] }]);

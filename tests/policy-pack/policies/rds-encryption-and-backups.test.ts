@@ -7,9 +7,15 @@ describe("rds-encryption-and-backups", () => {
         assert.deepStrictEqual(check(policy, [rdsInstance("db"), rdsInstance("replica", { replicateSourceDb: "db", storageEncrypted: undefined, backupRetentionPeriod: 0 })]), []);
     });
     it("flags unencrypted storage and short or default backup retention", () => {
-        const findings = check(policy, [rdsInstance("plain", { storageEncrypted: false }), rdsInstance("short", { backupRetentionPeriod: 1 }),
-            rdsInstance("default", { backupRetentionPeriod: undefined })]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["plain", "short", "default"]);
+        const findings = check(policy, [
+            rdsInstance("plain", { storageEncrypted: false }),
+            rdsInstance("short", { backupRetentionPeriod: 1 }),
+            rdsInstance("default", { backupRetentionPeriod: undefined }),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["plain", "short", "default"],
+        );
         assert.match(findings[0].message, /storageEncrypted: true/);
         assert.match(findings[1].message, /`backupRetentionPeriod` to at least 7/);
     });

@@ -9,18 +9,33 @@ import { check, resource, userDataFor } from "../fixtures";
 const SPOT_FLEET = "aws:ec2/spotFleetRequest:SpotFleetRequest";
 const spec = (overrides: Record<string, unknown> = {}) => ({ ami: "ami-0123", instanceType: "t3.small", rootBlockDevices: [{ encrypted: true, volumeSize: 20 }], ...overrides });
 const fleet = (launchSpecifications: Record<string, unknown>[]) => resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchSpecifications });
-const fromTemplate = resource(SPOT_FLEET, "fleet", { iamFleetRole: "arn:aws:iam::123456789012:role/fleet", targetCapacity: 2, launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-0123", version: "1" }, overrides: [{ instanceType: "t3.large" }] }] });
+const fromTemplate = resource(SPOT_FLEET, "fleet", {
+    iamFleetRole: "arn:aws:iam::123456789012:role/fleet",
+    targetCapacity: 2,
+    launchTemplateConfigs: [{ launchTemplateSpecification: { id: "lt-0123", version: "1" }, overrides: [{ instanceType: "t3.large" }] }],
+});
 
 describe("spot fleet launch specifications are judged like instances", () => {
     it("imdsv2-required: every inline specification defaults to IMDSv1; a fleet launching from a template is judged on the template", () => {
         const findings = check(imdsv2Required, [fleet([spec(), spec()])]);
-        assert.deepStrictEqual(findings.map((f) => f.message.match(/launchSpecifications\[\d\]/)![0]), ["launchSpecifications[0]", "launchSpecifications[1]"]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.match(/launchSpecifications\[\d\]/)![0]),
+            ["launchSpecifications[0]", "launchSpecifications[1]"],
+        );
         assert.match(findings[0].message, /defaults to "optional".*launchTemplateConfigs/);
         assert.deepStrictEqual(check(imdsv2Required, [fromTemplate]), []);
     });
     it("encrypted-volumes: an unencrypted or absent root volume and an unencrypted data volume are named by their path", () => {
-        const findings = check(encryptedVolumes, [fleet([spec({ rootBlockDevices: undefined }), spec({ rootBlockDevices: [{ encrypted: false }], ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }] })])]);
-        assert.deepStrictEqual(findings.map((f) => f.message.split(": ")[1].split(" ")[0]), ["launchSpecifications[0].rootBlockDevices", "launchSpecifications[1].rootBlockDevices[0].encrypted", "launchSpecifications[1].ebsBlockDevices[1].encrypted"]);
+        const findings = check(encryptedVolumes, [
+            fleet([
+                spec({ rootBlockDevices: undefined }),
+                spec({ rootBlockDevices: [{ encrypted: false }], ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }, { deviceName: "/dev/sdg" }] }),
+            ]),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.split(": ")[1].split(" ")[0]),
+            ["launchSpecifications[0].rootBlockDevices", "launchSpecifications[1].rootBlockDevices[0].encrypted", "launchSpecifications[1].ebsBlockDevices[1].encrypted"],
+        );
         assert.match(findings[2].message, /is not set, so the data volume \/dev\/sdg is not encrypted\. Set `encrypted: true`/);
         assert.deepStrictEqual(check(encryptedVolumes, [fleet([spec({ ebsBlockDevices: [{ deviceName: "/dev/sdf", encrypted: true }] })])]), []);
     });

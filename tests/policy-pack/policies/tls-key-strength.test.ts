@@ -6,13 +6,28 @@ const key = (name: string, inputs: Record<string, unknown>) => resource("tls:ind
 
 describe("tls-key-strength", () => {
     it("passes RSA 2048 (also by default), ECDSA P256/P384 and ED25519", () => {
-        assert.deepStrictEqual(check(policy, [key("a", { algorithm: "RSA" }), key("b", { algorithm: "RSA", rsaBits: 4096 }),
-            key("c", { algorithm: "ECDSA", ecdsaCurve: "P256" }), key("d", { algorithm: "ED25519" }), key("e", {})]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                key("a", { algorithm: "RSA" }),
+                key("b", { algorithm: "RSA", rsaBits: 4096 }),
+                key("c", { algorithm: "ECDSA", ecdsaCurve: "P256" }),
+                key("d", { algorithm: "ED25519" }),
+                key("e", {}),
+            ]),
+            [],
+        );
     });
     it("flags small RSA, P224 (also the provider default) and unknown algorithms", () => {
-        const findings = check(policy, [key("rsa", { algorithm: "RSA", rsaBits: 1024 }), key("p224", { algorithm: "ECDSA", ecdsaCurve: "P224" }),
-            key("default-curve", { algorithm: "ECDSA" }), key("dsa", { algorithm: "DSA" })]);
-        assert.deepStrictEqual(findings.map(f => f.resource), ["rsa", "p224", "default-curve", "dsa"]);
+        const findings = check(policy, [
+            key("rsa", { algorithm: "RSA", rsaBits: 1024 }),
+            key("p224", { algorithm: "ECDSA", ecdsaCurve: "P224" }),
+            key("default-curve", { algorithm: "ECDSA" }),
+            key("dsa", { algorithm: "DSA" }),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.resource),
+            ["rsa", "p224", "default-curve", "dsa"],
+        );
         assert.match(findings[0].message, /1024 bits.*`rsaBits`/);
         assert.match(findings[2].message, /tls provider default/);
     });

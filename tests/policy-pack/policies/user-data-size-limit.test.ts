@@ -39,22 +39,32 @@ describe("user-data-size-limit", () => {
     });
     it("judges each spot fleet launch specification's userData, naming its path; base64 text is sent as is, so its decoded bytes count", () => {
         const big = text(USER_DATA_LIMIT_BYTES + 1);
-        const findings = check(policy, [spotFleet([
-            { ami: "ami-1", instanceType: "t3.small", userData: text(1000) },
-            { ami: "ami-1", instanceType: "t3.small", userData: big },
-            { ami: "ami-1", instanceType: "t3.small", userData: Buffer.from(big).toString("base64") },
-        ])]);
-        assert.deepStrictEqual(findings.map((f) => f.message.split(" is ")[0]), ["fleet: launchSpecifications[1].userData", "fleet: launchSpecifications[2].userData"]);
+        const findings = check(policy, [
+            spotFleet([
+                { ami: "ami-1", instanceType: "t3.small", userData: text(1000) },
+                { ami: "ami-1", instanceType: "t3.small", userData: big },
+                { ami: "ami-1", instanceType: "t3.small", userData: Buffer.from(big).toString("base64") },
+            ]),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.split(" is ")[0]),
+            ["fleet: launchSpecifications[1].userData", "fleet: launchSpecifications[2].userData"],
+        );
         assert.match(findings[0].message, /is 16385 bytes; EC2 refuses more than 16384 .* gzip it and give its base64 in `launchSpecifications\[1\]\.userData`/);
         // The correct twins: at the limit as text, 13,000 bytes as base64 (17,336 characters, but sent
         // as is, so 13,000 bytes count), and 20 KB gzipped into base64 (compressed bytes count).
         const base64Under = Buffer.from(text(13000)).toString("base64");
         assert.ok(base64Under.length > USER_DATA_LIMIT_BYTES);
-        assert.deepStrictEqual(check(policy, [spotFleet([
-            { ami: "ami-1", instanceType: "t3.small", userData: text(USER_DATA_LIMIT_BYTES) },
-            { ami: "ami-1", instanceType: "t3.small", userData: base64Under },
-            { ami: "ami-1", instanceType: "t3.small", userData: zlib.gzipSync(text(20000)).toString("base64") },
-        ])]), []);
+        assert.deepStrictEqual(
+            check(policy, [
+                spotFleet([
+                    { ami: "ami-1", instanceType: "t3.small", userData: text(USER_DATA_LIMIT_BYTES) },
+                    { ami: "ami-1", instanceType: "t3.small", userData: base64Under },
+                    { ami: "ami-1", instanceType: "t3.small", userData: zlib.gzipSync(text(20000)).toString("base64") },
+                ]),
+            ]),
+            [],
+        );
     });
 
     it("judges launch configurations and spot requests like instances (userData text or base64, userDataBase64)", () => {
@@ -65,13 +75,21 @@ describe("user-data-size-limit", () => {
                 resource(type, "b64", { userDataBase64: Buffer.from(big).toString("base64") }),
                 resource(type, "b64-in-text", { userData: Buffer.from(big).toString("base64") }),
             ]);
-            assert.deepStrictEqual(findings.map((f) => f.message.split(";")[0]), ["text: userData is 16385 bytes", "b64: userDataBase64 is 16385 bytes", "b64-in-text: userData is 16385 bytes"], type);
-            assert.deepStrictEqual(check(policy, [
-                resource(type, "text", { userData: text(USER_DATA_LIMIT_BYTES) }),
-                resource(type, "gz", { userDataBase64: zlib.gzipSync(big).toString("base64") }),
-                resource(type, "gz-in-text", { userData: zlib.gzipSync(big).toString("base64") }),
-                resource(type, "b64-in-text", { userData: Buffer.from(text(13000)).toString("base64") }),
-            ]), [], type);
+            assert.deepStrictEqual(
+                findings.map((f) => f.message.split(";")[0]),
+                ["text: userData is 16385 bytes", "b64: userDataBase64 is 16385 bytes", "b64-in-text: userData is 16385 bytes"],
+                type,
+            );
+            assert.deepStrictEqual(
+                check(policy, [
+                    resource(type, "text", { userData: text(USER_DATA_LIMIT_BYTES) }),
+                    resource(type, "gz", { userDataBase64: zlib.gzipSync(big).toString("base64") }),
+                    resource(type, "gz-in-text", { userData: zlib.gzipSync(big).toString("base64") }),
+                    resource(type, "b64-in-text", { userData: Buffer.from(text(13000)).toString("base64") }),
+                ]),
+                [],
+                type,
+            );
         }
     });
 

@@ -65,7 +65,10 @@ describe("rehearsal stand-in: SSM at its real interface", function () {
     it("denies another server's secret with AWS's AccessDeniedException", async () => {
         const out = await getParameter("webstack-lb", "/webstack/dev/mysql/root-password");
         assert.notEqual(out.status, 0);
-        assert.match(out.stderr, /AccessDeniedException.*User: arn:aws:sts::123456789012:assumed-role\/webstack-lb-role\/webstack-lb is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:123456789012:parameter\/webstack\/dev\/mysql\/root-password because no identity-based policy allows the ssm:GetParameter action/);
+        assert.match(
+            out.stderr,
+            /AccessDeniedException.*User: arn:aws:sts::123456789012:assumed-role\/webstack-lb-role\/webstack-lb is not authorized to perform: ssm:GetParameter on resource: arn:aws:ssm:us-east-1:123456789012:parameter\/webstack\/dev\/mysql\/root-password because no identity-based policy allows the ssm:GetParameter action/,
+        );
         assert.equal(standIn.requests[standIn.requests.length - 1].decision, "deny");
     });
 

@@ -126,9 +126,10 @@ describe("policy-pack/lib/iam/evaluate, beyond the basics", () => {
             const at = (i: number, j: number): boolean => {
                 const key = `${i},${j}`;
                 if (!memo.has(key)) {
-                    memo.set(key, i === p.length ? j === v.length
-                        : p[i] === "*" ? at(i + 1, j) || (j < v.length && at(i, j + 1))
-                        : j < v.length && (p[i] === "?" || p[i] === v[j]) && at(i + 1, j + 1));
+                    memo.set(
+                        key,
+                        i === p.length ? j === v.length : p[i] === "*" ? at(i + 1, j) || (j < v.length && at(i, j + 1)) : j < v.length && (p[i] === "?" || p[i] === v[j]) && at(i + 1, j + 1),
+                    );
                 }
                 return memo.get(key)!;
             };
@@ -138,15 +139,31 @@ describe("policy-pack/lib/iam/evaluate, beyond the basics", () => {
         const literal = fc.constantFrom("a", "A", "b", "B", "d", "w", ":", "/", "-", ".", "+", "(", ")", "[", "]", "{", "}", "|", "^", "$", "\\", "\n");
         const pattern = fc.array(fc.oneof(literal, fc.constantFrom("*", "?")), { maxLength: 10 }).map((cs) => cs.join(""));
         // Values that often match: the pattern with each wildcard replaced by random text.
-        const instance = (p: string) => fc.array(fc.array(literal, { maxLength: 3 }).map((cs) => cs.join("")), { minLength: p.length, maxLength: p.length })
-            .map((fills) => [...p].map((c, i) => (c === "*" ? fills[i] : c === "?" ? fills[i].slice(0, 1) || "a" : c)).join(""));
+        const instance = (p: string) =>
+            fc
+                .array(
+                    fc.array(literal, { maxLength: 3 }).map((cs) => cs.join("")),
+                    { minLength: p.length, maxLength: p.length },
+                )
+                .map((fills) => [...p].map((c, i) => (c === "*" ? fills[i] : c === "?" ? fills[i].slice(0, 1) || "a" : c)).join(""));
         const caseFlip = (v: string) => fc.boolean().map((flip) => (flip ? v.toUpperCase() : v));
-        const pair = pattern.chain((p) => fc.tuple(fc.constant(p), fc.oneof(fc.array(literal, { maxLength: 10 }).map((cs) => cs.join("")), instance(p).chain(caseFlip))));
-        fc.assert(fc.property(pair, ([p, v]) => {
-            // Both case modes on the same pattern: a compiled pattern must never serve the other mode.
-            assert.equal(wildcardMatch(p, v, true), reference(p, v, true), `${JSON.stringify(p)} ~ ${JSON.stringify(v)}, ignoring case`);
-            assert.equal(wildcardMatch(p, v, false), reference(p, v, false), `${JSON.stringify(p)} ~ ${JSON.stringify(v)}`);
-        }), { numRuns: 500 });
+        const pair = pattern.chain((p) =>
+            fc.tuple(
+                fc.constant(p),
+                fc.oneof(
+                    fc.array(literal, { maxLength: 10 }).map((cs) => cs.join("")),
+                    instance(p).chain(caseFlip),
+                ),
+            ),
+        );
+        fc.assert(
+            fc.property(pair, ([p, v]) => {
+                // Both case modes on the same pattern: a compiled pattern must never serve the other mode.
+                assert.equal(wildcardMatch(p, v, true), reference(p, v, true), `${JSON.stringify(p)} ~ ${JSON.stringify(v)}, ignoring case`);
+                assert.equal(wildcardMatch(p, v, false), reference(p, v, false), `${JSON.stringify(p)} ~ ${JSON.stringify(v)}`);
+            }),
+            { numRuns: 500 },
+        );
     });
 });
 

@@ -37,24 +37,30 @@ describe("policy-pack/lib/iam/instanceRoles", () => {
         ];
         const [found, ...rest] = instanceRoles(resources);
         assert.deepEqual(rest, []);
-        assert.deepEqual({ ...found, policies: found.policies.map((p) => p.name) }, {
-            instance: "web",
-            profile: "web-profile",
-            role: "web-role",
-            policies: [
-                "inline:web-role/web-secrets",
-                CORE,
-                `arn:aws:iam::${ACCOUNT}:policy/team/by-arn`,
-                `arn:aws:iam::${ACCOUNT}:policy/shared`,
-                `arn:aws:iam::${ACCOUNT}:policy/by-name`,
-                "inline:web-role/own",
-                "inline:web-role/inlinePolicies",
-            ],
-            unresolved: [],
-        });
+        assert.deepEqual(
+            { ...found, policies: found.policies.map((p) => p.name) },
+            {
+                instance: "web",
+                profile: "web-profile",
+                role: "web-role",
+                policies: [
+                    "inline:web-role/web-secrets",
+                    CORE,
+                    `arn:aws:iam::${ACCOUNT}:policy/team/by-arn`,
+                    `arn:aws:iam::${ACCOUNT}:policy/shared`,
+                    `arn:aws:iam::${ACCOUNT}:policy/by-name`,
+                    "inline:web-role/own",
+                    "inline:web-role/inlinePolicies",
+                ],
+                unresolved: [],
+            },
+        );
         // The documents are the ones each name stands for (the managed one as AWS publishes it).
         const sids = found.policies.map((p) => (Array.isArray(p.document.Statement) ? p.document.Statement[0].Sid : p.document.Statement.Sid));
-        assert.deepEqual(sids.filter((_, i) => i !== 1), ["secrets", "by-arn", "shared", "by-name", "own", "unnamed"]);
+        assert.deepEqual(
+            sids.filter((_, i) => i !== 1),
+            ["secrets", "by-arn", "shared", "by-name", "own", "unnamed"],
+        );
         assert.match(found.policies[1].versionId ?? "", /^v\d+$/);
     });
 
@@ -67,13 +73,15 @@ describe("policy-pack/lib/iam/instanceRoles", () => {
             r("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "pending", { role: "web-role", policyArn: `arn:aws:iam::${ACCOUNT}:policy/pending` }),
             r("aws:iam/policy:Policy", "pending", { name: "pending" }), // document unknown in a preview
         ];
-        assert.deepEqual(summary(resources), [{
-            instance: "web",
-            profile: "web-profile",
-            role: "web-role",
-            policies: [],
-            unresolved: [`arn:aws:iam::${ACCOUNT}:policy/not-in-this-stack`, `arn:aws:iam::${ACCOUNT}:policy/pending`, "arn:aws:iam::aws:policy/NoSuchManagedPolicy"],
-        }]);
+        assert.deepEqual(summary(resources), [
+            {
+                instance: "web",
+                profile: "web-profile",
+                role: "web-role",
+                policies: [],
+                unresolved: [`arn:aws:iam::${ACCOUNT}:policy/not-in-this-stack`, `arn:aws:iam::${ACCOUNT}:policy/pending`, "arn:aws:iam::aws:policy/NoSuchManagedPolicy"],
+            },
+        ]);
     });
 
     it("reads a policy document given as an object or as JSON text, and skips one that is unknown, malformed or has no Statement", () => {
@@ -111,7 +119,11 @@ describe("policy-pack/lib/iam/instanceRoles", () => {
     });
 
     it("follows a role that is not in the stack (named by the profile only) to the policies attached to it here", () => {
-        const resources = [instance("web", "web-profile"), profile("web-profile", "arn:aws:iam::111122223333:role/path/existing"), r("aws:iam/rolePolicy:RolePolicy", "p", { role: "existing", policy: json("p") })];
+        const resources = [
+            instance("web", "web-profile"),
+            profile("web-profile", "arn:aws:iam::111122223333:role/path/existing"),
+            r("aws:iam/rolePolicy:RolePolicy", "p", { role: "existing", policy: json("p") }),
+        ];
         assert.deepEqual(summary(resources), [{ instance: "web", profile: "web-profile", role: "existing", policies: ["inline:existing/p"], unresolved: [] }]);
     });
 
@@ -140,12 +152,15 @@ describe("policy-pack/lib/iam/instanceRoles", () => {
             r("aws:autoscaling/group:Group", "asg", { iamInstanceProfile: "web-profile" }), // not an input of a group: ignored
             profile("web-profile", "web-role"),
         ];
-        assert.deepEqual(summary(resources).map((f) => [f.instance, f.role, "at" in f]), [
-            ["by-name", "web-role", false],
-            ["by-arn", "web-role", false],
-            ["config", "web-role", false],
-            ["spot", "web-role", false],
-        ]);
+        assert.deepEqual(
+            summary(resources).map((f) => [f.instance, f.role, "at" in f]),
+            [
+                ["by-name", "web-role", false],
+                ["by-arn", "web-role", false],
+                ["config", "web-role", false],
+                ["spot", "web-role", false],
+            ],
+        );
     });
 
     it("follows each spot fleet launch specification, preferring a non-empty iamInstanceProfileArn, and names the input it read", () => {
@@ -159,11 +174,14 @@ describe("policy-pack/lib/iam/instanceRoles", () => {
             ],
         });
         const resources = [fleet, r("aws:ec2/spotFleetRequest:SpotFleetRequest", "from-templates", { launchTemplateConfigs: [] }), profile("a-profile", "a-role"), profile("b-profile", "b-role")];
-        assert.deepEqual(summary(resources).map((f) => [f.instance, f.at, f.role]), [
-            ["fleet", "launchSpecifications[0].iamInstanceProfile", "a-role"],
-            ["fleet", "launchSpecifications[1].iamInstanceProfileArn", "b-role"],
-            ["fleet", "launchSpecifications[2].iamInstanceProfile", "b-role"],
-            ["fleet", "launchSpecifications[4].iamInstanceProfile", "a-role"],
-        ]);
+        assert.deepEqual(
+            summary(resources).map((f) => [f.instance, f.at, f.role]),
+            [
+                ["fleet", "launchSpecifications[0].iamInstanceProfile", "a-role"],
+                ["fleet", "launchSpecifications[1].iamInstanceProfileArn", "b-role"],
+                ["fleet", "launchSpecifications[2].iamInstanceProfile", "b-role"],
+                ["fleet", "launchSpecifications[4].iamInstanceProfile", "a-role"],
+            ],
+        );
     });
 });
