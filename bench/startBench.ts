@@ -3,7 +3,8 @@
 //
 //   npm run bench:start -- [--rounds 7] [--stack dev]      (builds bin/ first)
 //
-// Each round runs, in fresh plain-node child processes and interleaved so machine load hits all alike:
+// Each round runs, in fresh plain-node child processes and interleaved so machine load hits all alike
+// (bin/main.js turns on Node's compile cache: "program" reuses one warmed cache, "first preview" an empty one):
 //   sdk      require the 5 SDKs and touch the namespaces the program uses (aws.ec2, ...).
 //   program  what Pulumi's nodejs language host does for this project, then the program under the
 //            plan's mocks: require("source-map-support/register") (node_modules/@pulumi/pulumi/cmd/run/
@@ -16,6 +17,7 @@
 // wall clock and, more robust on a loaded machine, CPU (user+sys). The ratio is each round's program
 // time over the same round's sdk time; the verdict uses the median wall ratio.
 import { spawnSync } from "child_process";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadStackConfig } from "../plan/stackConfig";
@@ -77,7 +79,9 @@ interface Sample {
 }
 
 function run(script: string, env: Record<string, string> = {}): Sample {
-    const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    // Node's compile cache only where a measurement names one: the SDK load is always compiled from scratch.
+    const childEnv: Record<string, string | undefined> = { ...process.env, NODE_COMPILE_CACHE: undefined, ...env };
+    const child = spawnSync(process.execPath, ["-e", script], { cwd: ROOT, encoding: "utf8", env: childEnv, maxBuffer: 64 * 1024 * 1024 });
     const line = (child.stdout ?? "").split("\n").find((l) => l.startsWith(MARK));
     if (child.status !== 0 || !line) {
         throw new Error(`child failed (exit ${child.status}):\n${child.stderr}`);
@@ -87,12 +91,27 @@ function run(script: string, env: Record<string, string> = {}): Sample {
 
 function main(): void {
     const { rounds, stack } = parseOrExit("bench:start", USAGE, () => parseStartBenchArgs(process.argv.slice(2)));
+    // bin/main.js turns Node's compile cache on (main.ts). "program" is a preview after the first one on
+    // this checkout, its cache warmed by one unmeasured run; "first preview" starts from an empty cache.
+    const cacheRoot = fs.mkdtempSync(path.join(os.tmpdir(), "start-bench-"));
+    const warmCache = path.join(cacheRoot, "warm");
+    let coldCaches = 0;
     const kinds = {
         sdk: () => run(SDK_SCRIPT),
-        program: () => run(programScript("build", stack)),
-        "program, source maps on": () => run(programScript("build", stack), { WEBSTACK_SOURCE_MAPS: "1" }),
+        program: () => run(programScript("build", stack), { NODE_COMPILE_CACHE: warmCache }),
+        "program, first preview (cold cache)": () => run(programScript("build", stack), { NODE_COMPILE_CACHE: path.join(cacheRoot, `cold-${coldCaches++}`) }),
+        "program, source maps on": () => run(programScript("build", stack), { WEBSTACK_SOURCE_MAPS: "1", NODE_COMPILE_CACHE: warmCache }),
         "program from sources (ts-node)": () => run(programScript("sources", stack)),
     };
+    try {
+        run(programScript("build", stack), { NODE_COMPILE_CACHE: warmCache });
+        measureRounds(kinds, rounds, stack);
+    } finally {
+        fs.rmSync(cacheRoot, { recursive: true, force: true });
+    }
+}
+
+function measureRounds(kinds: Record<string, () => Sample>, rounds: number, stack: string): void {
     const samples = new Map<string, Sample[]>(Object.keys(kinds).map((k) => [k, []]));
     const loads: number[] = [];
     for (let round = 0; round < rounds; round++) {
