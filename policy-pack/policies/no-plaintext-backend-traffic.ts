@@ -42,8 +42,9 @@ export function nginxPlaintextPorts(config: string): number[] {
     for (const match of config.matchAll(/^\s*listen\s+([^;]+);/gm)) {
         const [address, ...options] = match[1].trim().split(/\s+/);
         if (options.includes("ssl") || options.includes("quic") || /^(127\.|\[::1\]|localhost|unix:)/.test(address)) continue;
-        const port = Number(/(?:^|:)(\d+)$/.exec(address)?.[1]);
-        if (Number.isInteger(port)) ports.push(port);
+        // nginx's `listen address[:port]`: a bare number is a port, an address without one (`*`, an IP, `[::]`, a host name) listens on 80.
+        const port = /(?:^|:)(\d+)$/.exec(address)?.[1];
+        ports.push(port === undefined ? 80 : Number(port));
     }
     return ports;
 }

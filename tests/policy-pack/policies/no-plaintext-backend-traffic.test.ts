@@ -259,6 +259,8 @@ describe("no-plaintext-backend-traffic", () => {
         });
         it("skips QUIC listeners and reads loopback only as a leading address", () => {
             assert.deepStrictEqual(nginxPlaintextPorts("listen 443 quic reuseport;\nlisten [::]:443 quic;"), []);
+            // An address without a port is nginx's port 80.
+            assert.deepStrictEqual(nginxPlaintextPorts("listen 10.0.1.10;\nlisten *;\nlisten [::];\nlisten app-0.webstack.internal default_server;\nlisten 10.0.1.10 ssl;"), [80, 80, 80, 80]);
             assert.deepStrictEqual(nginxPlaintextPorts("listen 10.127.0.1:8080;\nlisten 10.0.1.10:8081;\nlisten localhost:8082;"), [8080, 8081]);
         });
         it("reads listen directives only at the start of a line, after any indentation", () => {
