@@ -54,7 +54,11 @@ export const noWorldOpenAdminPorts = definePolicy({
             });
             // Rules that each open a port to part of the internet can open it to all of it together.
             for (const port of cfg.sensitivePorts) {
-                const opening = rules.filter((r) => sensitivePortsOpened(r.protocol, r.fromPort, r.toPort, [port]).length > 0 && worldCidrs([...(arr(r.cidrBlocks) ?? [])]).length === 0);
+                // Only rules with IPv4 blocks of their own take part (a rule naming only security groups or IPv6 blocks adds no address).
+                const opening = rules.filter((r) => {
+                    const blocks = (arr(r.cidrBlocks) ?? []).filter((c) => typeof c === "string");
+                    return blocks.length > 0 && sensitivePortsOpened(r.protocol, r.fromPort, r.toPort, [port]).length > 0 && worldCidrs(blocks).length === 0;
+                });
                 const cidrs = worldCidrs(opening.flatMap((r) => arr(r.cidrBlocks) ?? []));
                 if (opening.length > 1 && cidrs.length > 0) {
                     reportViolation(

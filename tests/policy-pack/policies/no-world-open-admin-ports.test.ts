@@ -119,6 +119,30 @@ describe("no-world-open-admin-ports", () => {
             ],
         );
     });
+    it("names only the rules whose IPv4 blocks open the port together, not one that admits a security group or IPv6 only", () => {
+        const findings = check(policy, [
+            securityGroup("split", [
+                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
+                { protocol: "tcp", fromPort: 22, toPort: 22, securityGroups: ["sg-bastion"] },
+                { protocol: "tcp", fromPort: 22, toPort: 22, ipv6CidrBlocks: ["2001:db8::/32"] },
+                { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["128.0.0.0/1"] },
+            ]),
+        ]);
+        assert.deepStrictEqual(
+            findings.map((f) => f.message.split(" to every IPv4 address")[0]),
+            ["split: ingress rules [0], [3] together open port 22"],
+        );
+        // One half of the internet and a security group: nothing is open to every address.
+        assert.deepStrictEqual(
+            check(policy, [
+                securityGroup("half", [
+                    { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/1"] },
+                    { protocol: "tcp", fromPort: 22, toPort: 22, securityGroups: ["sg-bastion"] },
+                ]),
+            ]),
+            [],
+        );
+    });
     it("does not judge vpc SecurityGroupEgressRule, even all protocols to the world", () => {
         const inputs = { ipProtocol: "-1", cidrIpv4: "0.0.0.0/0", cidrIpv6: "::/0" };
         assert.deepStrictEqual(check(policy, [vpcEgressRule(inputs)]), []);
