@@ -64,32 +64,17 @@ export function definePolicy<S extends Record<string, Setting<unknown>>>(definit
     }
     const configSchema: PolicyConfigSchema = policySchema((definition.settings ?? {}) as Record<string, PolicyConfigJSONSchema>);
     const base = { name, description, category, severity, tags: [category], enforcementLevel: "advisory" as const, configSchema };
-    const reader =
-        (getConfig: () => object): ReadSettings<S> =>
+    // The engine's args (resource or stack) both carry getConfig; the settings are read from it on demand.
+    const settingsOf =
+        (args: { getConfig<T extends object>(): T }): ReadSettings<S> =>
         () =>
-            withDefaults<SettingValues<S>>(configSchema, getConfig());
+            withDefaults<SettingValues<S>>(configSchema, args.getConfig());
     if ("validateStack" in definition) {
         const check = definition.validateStack;
-        return {
-            ...base,
-            validateStack: (args, report) =>
-                check(
-                    args,
-                    report,
-                    reader(() => args.getConfig()),
-                ),
-        };
+        return { ...base, validateStack: (args, report) => check(args, report, settingsOf(args)) };
     }
     const check = definition.validateResource;
-    return {
-        ...base,
-        validateResource: (args, report) =>
-            check(
-                args,
-                report,
-                reader(() => args.getConfig()),
-            ),
-    };
+    return { ...base, validateResource: (args, report) => check(args, report, settingsOf(args)) };
 }
 
 /** The policy config prod deploys with: every policy advisory, those of a MANDATORY_IN_PROD severity mandatory, in the pack's order. */
