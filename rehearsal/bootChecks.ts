@@ -127,6 +127,9 @@ async function restartSpawnFailures(root: ServerRoot, programUnits: string[]): P
         if (programUnits.includes(unit)) continue;
         const journal = await run(inServer(root, ["journalctl", "--boot", "--unit", unit, "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
         if (!/Failed to spawn (executor|'start' task)/.test(journal.stdout) || !/Failed with result 'resources'/.test(journal.stdout)) continue;
+        // reset-failed first: a unit whose condition now skips it (systemd-sysusers once its users
+        // exist) would otherwise start "successfully" and still be listed as failed.
+        await systemctl(root, ["reset-failed", unit]);
         const restarted = await systemctl(root, ["restart", unit], 60000);
         notes.push(
             `${unit} could not be spawned at boot (journal: Failed to spawn executor, result 'resources'; not a unit of ours) and ${restarted.code === 0 ? "started when asked again" : `FAILED again: ${restarted.stderr.trim().slice(0, 160)}`}`,

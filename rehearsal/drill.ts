@@ -117,7 +117,7 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
     const expectedFrontend = serialOf(renewed.leaves.frontend.certificatePem);
     const frontendRenewed = frontendAfter.toUpperCase() === expectedFrontend;
     const dbRenewed = !db || (dbAfter !== undefined && dbAfter.toUpperCase() === serialOf(renewed.leaves[db.server.key].certificatePem));
-    const ok = failedRequests.length === 0 && rows.lost === 0 && frontendRenewed && dbRenewed && applied.every((a) => a.endsWith("applied")) && streams.requests.length > 0;
+    const ok = failedRequests.length === 0 && rows.lost === 0 && frontendRenewed && dbRenewed && applied.every((a) => !a.includes("FAILED")) && streams.requests.length > 0;
     return verdict(
         "change.certificate-renewal",
         ok,
@@ -159,12 +159,39 @@ async function applyOn(stack: BootedStack, servers: ServerPlan[]): Promise<strin
     const applied: string[] = [];
     for (const server of servers) {
         const root = stack.roots[server.key];
-        const out = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
-        const result = await run(inServer(root, ["cat", "/var/lib/webstack/apply/last-result.json"]), { timeoutMs: 15000 });
-        const message = (JSON.parse(result.stdout || "{}") as { message?: string }).message ?? "";
-        applied.push(`${server.key} ${out.code === 0 ? "applied" : `FAILED (${message.slice(0, 200)})`}`);
+        applied.push(`${server.key} ${await startApplier(root)}`);
     }
     return applied;
+}
+
+/**
+ * `systemctl start webstack-apply` once, and once more only when systemd could not spawn the
+ * process at all (result 'resources', "Failed to spawn executor"): this host's nspawn containers
+ * meet that under load for units of every kind (systemd-sysusers at boot, see bootChecks), and the
+ * applier never ran, so its stage was not tried. On a server the timer tries again; the drill does
+ * so at once and says so. Any failure of the applier itself is a FAIL.
+ */
+async function startApplier(root: ServerRoot): Promise<string> {
+    const first = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
+    if (first.code === 0) return "applied";
+    const why = await applyFailure(root, first.stderr);
+    if (!/Result=resources/.test(why) || !/Failed to spawn/.test(why)) return `FAILED (${why})`;
+    await run(inServer(root, ["systemctl", "reset-failed", APPLIER_UNIT]), { timeoutMs: 15000 });
+    const again = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
+    return again.code === 0 ? "applied (on the second start: systemd could not spawn the first)" : `FAILED twice (${why}; then ${await applyFailure(root, again.stderr)})`;
+}
+
+/**
+ * Why `systemctl start` of the applier failed, in the applier's own words when it got as far as
+ * reporting, and always with systemd's: the unit's result, its exit status and its journal's last
+ * lines. last-result.json alone can be the previous run's (a timer run), which misled once.
+ */
+async function applyFailure(root: ServerRoot, systemctlStderr: string): Promise<string> {
+    const shown = await run(inServer(root, ["systemctl", "show", "--property", "Result,ExecMainStatus,ExecMainExitTimestamp", APPLIER_UNIT]), { timeoutMs: 15000 });
+    const journal = await run(inServer(root, ["journalctl", "--unit", APPLIER_UNIT, "--lines", "8", "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
+    const unit = shown.stdout.trim().split("\n").join(", ");
+    const tail = journal.stdout.trim().split("\n").join(" | ");
+    return `systemctl: ${systemctlStderr.trim().slice(0, 200) || "no message"}; ${unit}; journal: ${tail.slice(-600) || "empty"}`;
 }
 
 /**
@@ -228,7 +255,7 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
     const dbView = db ? await getFromLb(stack, root, "/db.json", 10) : undefined;
     const dbReport = JSON.parse(dbView?.body || "{}") as { writer?: { ok: boolean }; reader?: { ok: boolean } };
     const reachesDb = !db || (dbReport.writer?.ok === true && dbReport.reader?.ok === true);
-    const ok = failedRequests.length === 0 && rows.lost === 0 && upAt !== undefined && byNew > 0 && reachesDb && applied.every((a) => a.endsWith("applied"));
+    const ok = failedRequests.length === 0 && rows.lost === 0 && upAt !== undefined && byNew > 0 && reachesDb && applied.every((a) => !a.includes("FAILED"));
     return verdict(
         "change.scale-out",
         ok,
@@ -274,6 +301,11 @@ async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
         await sleep(3000);
         const failed = streams.requests.filter((r) => !r.ok).length - failedBefore;
         lines.push(`${stage.migration ?? "done"}: ${applied.join(", ")}, ${failed} failed`);
+        // The migration's rule: the next up only once every server applied this one.
+        if (applied.some((a) => a.includes("FAILED"))) {
+            lines.push("later stages not tried");
+            break;
+        }
     }
     await streams.stop();
 
