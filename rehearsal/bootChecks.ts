@@ -6,7 +6,7 @@ import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack } from "./stack";
 import { run } from "./exec";
-import { inServer, systemctl } from "./units";
+import { couldNotSpawn, inServer, systemctl } from "./units";
 
 /** What `cloud-init status --format json` says (the fields the check reads). */
 interface CloudInitStatus {
@@ -126,7 +126,7 @@ async function restartSpawnFailures(root: ServerRoot, programUnits: string[]): P
         .map((line) => line.split(/\s+/)[0])) {
         if (programUnits.includes(unit)) continue;
         const journal = await run(inServer(root, ["journalctl", "--boot", "--unit", unit, "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
-        if (!/Failed to spawn (executor|'start' task)/.test(journal.stdout) || !/Failed with result 'resources'/.test(journal.stdout)) continue;
+        if (!couldNotSpawn(journal.stdout)) continue;
         // reset-failed first: a unit whose condition now skips it (systemd-sysusers once its users
         // exist) would otherwise start "successfully" and still be listed as failed.
         await systemctl(root, ["reset-failed", unit]);

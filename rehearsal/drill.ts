@@ -16,7 +16,7 @@ import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, site, slaveSta
 import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack, bundleOf, CLOUD_INIT_TIMEOUT_MS, TeardownState } from "./stack";
-import { inServer } from "./units";
+import { couldNotSpawn, inServer } from "./units";
 
 /**
  * The day-2 drill: a change delivered to the booted stack by the same path as production — new
@@ -175,23 +175,27 @@ async function startApplier(root: ServerRoot): Promise<string> {
     const first = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
     if (first.code === 0) return "applied";
     const why = await applyFailure(root, first.stderr);
-    if (!/Result=resources/.test(why) || !/Failed to spawn/.test(why)) return `FAILED (${why})`;
+    if (!why.notSpawned) return `FAILED (${why.text})`;
     await run(inServer(root, ["systemctl", "reset-failed", APPLIER_UNIT]), { timeoutMs: 15000 });
     const again = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
-    return again.code === 0 ? "applied (on the second start: systemd could not spawn the first)" : `FAILED twice (${why}; then ${await applyFailure(root, again.stderr)})`;
+    return again.code === 0 ? "applied (on the second start: systemd could not spawn the first)" : `FAILED twice (${why.text}; then ${(await applyFailure(root, again.stderr)).text})`;
 }
 
 /**
  * Why `systemctl start` of the applier failed, in the applier's own words when it got as far as
- * reporting, and always with systemd's: the unit's result, its exit status and its journal's last
+ * logging, and always with systemd's: the unit's result, its exit status and its journal's last
  * lines. last-result.json alone can be the previous run's (a timer run), which misled once.
  */
-async function applyFailure(root: ServerRoot, systemctlStderr: string): Promise<string> {
+async function applyFailure(root: ServerRoot, systemctlStderr: string): Promise<{ text: string; notSpawned: boolean }> {
     const shown = await run(inServer(root, ["systemctl", "show", "--property", "Result,ExecMainStatus,ExecMainExitTimestamp", APPLIER_UNIT]), { timeoutMs: 15000 });
     const journal = await run(inServer(root, ["journalctl", "--unit", APPLIER_UNIT, "--lines", "8", "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
     const unit = shown.stdout.trim().split("\n").join(", ");
     const tail = journal.stdout.trim().split("\n").join(" | ");
-    return `systemctl: ${systemctlStderr.trim().slice(0, 200) || "no message"}; ${unit}; journal: ${tail.slice(-600) || "empty"}`;
+    return {
+        text: `systemctl: ${systemctlStderr.trim().slice(0, 200) || "no message"}; ${unit}; journal: ${tail.slice(-600) || "empty"}`,
+        // The unit's result now, not only a journal line, which could be an older start's.
+        notSpawned: /^Result=resources$/m.test(shown.stdout) && couldNotSpawn(journal.stdout),
+    };
 }
 
 /**
