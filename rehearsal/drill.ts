@@ -16,7 +16,7 @@ import { appSql, backendStatus, getFromLb, getThroughLb, mustSql, site, slaveSta
 import { CheckResult, verdict } from "./report";
 import { ServerRoot } from "./roots";
 import { BootedStack, bundleOf, CLOUD_INIT_TIMEOUT_MS, TeardownState } from "./stack";
-import { couldNotSpawn, inServer } from "./units";
+import { couldNotSpawn, inServer, systemctl } from "./units";
 
 /**
  * The day-2 drill: a change delivered to the booted stack by the same path as production — new
@@ -117,7 +117,7 @@ async function certificateRenewal(stack: BootedStack): Promise<CheckResult> {
     const expectedFrontend = serialOf(renewed.leaves.frontend.certificatePem);
     const frontendRenewed = frontendAfter.toUpperCase() === expectedFrontend;
     const dbRenewed = !db || (dbAfter !== undefined && dbAfter.toUpperCase() === serialOf(renewed.leaves[db.server.key].certificatePem));
-    const ok = failedRequests.length === 0 && rows.lost === 0 && frontendRenewed && dbRenewed && applied.every((a) => !a.includes("FAILED")) && streams.requests.length > 0;
+    const ok = failedRequests.length === 0 && rows.lost === 0 && frontendRenewed && dbRenewed && noneFailed(applied) && streams.requests.length > 0;
     return verdict(
         "change.certificate-renewal",
         ok,
@@ -164,6 +164,11 @@ async function applyOn(stack: BootedStack, servers: ServerPlan[]): Promise<strin
     return applied;
 }
 
+/** No server's (or stage's) line says FAILED: applyOn's lines say "applied" or "FAILED (why)". */
+function noneFailed(lines: string[]): boolean {
+    return !lines.some((line) => line.includes("FAILED"));
+}
+
 /**
  * `systemctl start webstack-apply` once, and once more only when systemd could not spawn the
  * process at all (result 'resources', "Failed to spawn executor"): this host's nspawn containers
@@ -172,12 +177,12 @@ async function applyOn(stack: BootedStack, servers: ServerPlan[]): Promise<strin
  * so at once and says so. Any failure of the applier itself is a FAIL.
  */
 async function startApplier(root: ServerRoot): Promise<string> {
-    const first = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
+    const first = await systemctl(root, ["start", APPLIER_UNIT], 180000);
     if (first.code === 0) return "applied";
     const why = await applyFailure(root, first.stderr);
     if (!why.notSpawned) return `FAILED (${why.text})`;
-    await run(inServer(root, ["systemctl", "reset-failed", APPLIER_UNIT]), { timeoutMs: 15000 });
-    const again = await run(inServer(root, ["systemctl", "start", APPLIER_UNIT]), { timeoutMs: 180000 });
+    await systemctl(root, ["reset-failed", APPLIER_UNIT], 15000);
+    const again = await systemctl(root, ["start", APPLIER_UNIT], 180000);
     return again.code === 0 ? "applied (on the second start: systemd could not spawn the first)" : `FAILED twice (${why.text}; then ${(await applyFailure(root, again.stderr)).text})`;
 }
 
@@ -187,7 +192,7 @@ async function startApplier(root: ServerRoot): Promise<string> {
  * lines. last-result.json alone can be the previous run's (a timer run), which misled once.
  */
 async function applyFailure(root: ServerRoot, systemctlStderr: string): Promise<{ text: string; notSpawned: boolean }> {
-    const shown = await run(inServer(root, ["systemctl", "show", "--property", "Result,ExecMainStatus,ExecMainExitTimestamp", APPLIER_UNIT]), { timeoutMs: 15000 });
+    const shown = await systemctl(root, ["show", "--property", "Result,ExecMainStatus,ExecMainExitTimestamp", APPLIER_UNIT], 15000);
     const journal = await run(inServer(root, ["journalctl", "--unit", APPLIER_UNIT, "--lines", "8", "--output", "cat", "--no-pager"]), { timeoutMs: 30000 });
     const unit = shown.stdout.trim().split("\n").join(", ");
     const tail = journal.stdout.trim().split("\n").join(" | ");
@@ -259,7 +264,7 @@ async function scaleOut(stack: BootedStack, state: TeardownState): Promise<Check
     const dbView = db ? await getFromLb(stack, root, "/db.json", 10) : undefined;
     const dbReport = JSON.parse(dbView?.body || "{}") as { writer?: { ok: boolean }; reader?: { ok: boolean } };
     const reachesDb = !db || (dbReport.writer?.ok === true && dbReport.reader?.ok === true);
-    const ok = failedRequests.length === 0 && rows.lost === 0 && upAt !== undefined && byNew > 0 && reachesDb && applied.every((a) => !a.includes("FAILED"));
+    const ok = failedRequests.length === 0 && rows.lost === 0 && upAt !== undefined && byNew > 0 && reachesDb && noneFailed(applied);
     return verdict(
         "change.scale-out",
         ok,
@@ -306,7 +311,7 @@ async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
         const failed = streams.requests.filter((r) => !r.ok).length - failedBefore;
         lines.push(`${stage.migration ?? "done"}: ${applied.join(", ")}, ${failed} failed`);
         // The migration's rule: the next up only once every server applied this one.
-        if (applied.some((a) => a.includes("FAILED"))) {
+        if (!noneFailed(applied)) {
             lines.push("later stages not tried");
             break;
         }
@@ -328,7 +333,7 @@ async function backendHopSwitch(stack: BootedStack): Promise<CheckResult> {
         portsRight &&= served.status === 200 && old !== "open";
         ports.push(`${app.server.key} ${to} :${backendPort(to)} ${served.status || served.error.slice(0, 60)}, ${from} :${backendPort(from)} ${old}`);
     }
-    const ok = failedRequests.length === 0 && rows.lost === 0 && verified && portsRight && lines.every((l) => !/FAILED/.test(l));
+    const ok = failedRequests.length === 0 && rows.lost === 0 && verified && portsRight && noneFailed(lines);
     return verdict(
         "change.backend-hop",
         ok,
